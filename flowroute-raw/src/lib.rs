@@ -1,0 +1,74 @@
+//! The generated low-level client for the Flowroute API.
+//!
+//! This crate is progenitor's output for `openapi/flowroute.yaml`, produced at
+//! build time. It is the escape hatch under the [`flowroute`](https://docs.rs/flowroute)
+//! crate: every operation is here as a builder (`client.list_inbound_routes().limit(5).send()`),
+//! every schema as a type in [`types`]. Prefer `flowroute`, which validates input,
+//! paginates, retries safely and has one error type.
+//!
+//! What is hand-written here is small: [`Inner`] and the hooks that restore
+//! Flowroute's `application/vnd.api+json` headers and hand each request to an
+//! [`Execute`], and the [`open_enum`](open_enums) shape used by every server-chosen enum.
+
+#![forbid(unsafe_code)]
+
+mod hooks;
+mod open_enum;
+
+pub use hooks::{BoxFuture, Execute, Inner, operation};
+pub(crate) use open_enum::open_enum;
+
+/// One operation of the spec, with the media types it uses on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationSpec {
+    /// `operationId`, which is also the name of the generated method.
+    pub id: &'static str,
+    /// Upper-case HTTP method.
+    pub method: &'static str,
+    /// Path template, such as `/v2/numbers/{number_id}`.
+    pub path: &'static str,
+    /// The resource family (the spec's tag).
+    pub tag: &'static str,
+    /// `Content-Type` of the request body, when the operation has one.
+    pub content_type: Option<&'static str>,
+    /// `Accept` sent with the request.
+    pub accept: &'static str,
+}
+
+#[allow(missing_docs, clippy::all)]
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+}
+pub use generated::*;
+
+#[cfg(test)]
+mod example_check;
+
+#[cfg(test)]
+mod snapshot {
+    /// The committed review copy must be exactly what the build script produced
+    /// from the committed spec; `cargo xtask regen` rewrites it.
+    #[test]
+    fn committed_snapshot_matches_the_generated_code() {
+        let fresh = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+        let committed = include_str!("../generated/flowroute.rs");
+        if fresh != committed {
+            let line = fresh
+                .lines()
+                .zip(committed.lines())
+                .take_while(|(a, b)| a == b)
+                .count()
+                + 1;
+            panic!("generated/flowroute.rs is stale from line {line}: run `cargo xtask regen`");
+        }
+    }
+
+    #[test]
+    fn the_hooks_know_every_operation() {
+        assert!(!crate::OPERATIONS.is_empty());
+        for op in crate::OPERATIONS {
+            assert_eq!(crate::operation(op.id), Some(op));
+        }
+        assert_eq!(crate::operation("no_such_operation"), None);
+    }
+}

@@ -1,0 +1,65 @@
+//! Maintainer tasks: `cargo xtask regen [--check]` and `cargo xtask drift [UPSTREAM_SPEC…]`.
+//!
+//! xtask never links progenitor (the generator would compile twice); generation
+//! happens only in `flowroute-raw/build.rs`, and xtask collects its output.
+
+#[path = "../../flowroute-raw/build/lint.rs"]
+mod lint;
+
+mod diff;
+mod drift;
+#[cfg(test)]
+mod lint_tests;
+mod regen;
+
+use std::{path::PathBuf, process::ExitCode};
+
+const USAGE: &str = "usage:
+  cargo xtask regen            rewrite everything derived from openapi/ (spec copy, generated snapshot)
+  cargo xtask regen --check    fail with a diff when anything derived from openapi/ is stale
+  cargo xtask lint FILE        run the spec lint (what build.rs checks) on any OpenAPI file
+  cargo xtask drift [SPEC…]    list spec operations the flowroute crate does not wrap, and
+                               operations of the given upstream specs missing from ours";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["regen"] => regen::run(&root, regen::Mode::Write),
+        ["regen", "--check"] => regen::run(&root, regen::Mode::Check),
+        ["drift", upstream @ ..] => drift::run(&root, upstream),
+        ["lint", file] => lint_file(file),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn lint_file(file: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+    let problems = lint::lint(&lint::parse(&text)?);
+    if problems.is_empty() {
+        println!("{file}: no problems");
+        Ok(())
+    } else {
+        Err(format!("{file}:\n  {}", problems.join("\n  ")))
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .expect("xtask lives in the workspace root")
+        .to_path_buf()
+}
