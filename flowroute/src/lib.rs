@@ -1,5 +1,27 @@
-//! The Flowroute API client. The handwritten layer over `flowroute-raw` lands next.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub use flowroute_raw as raw;
+pub mod cdrs;
+mod client;
+pub mod cnam;
+pub mod e911;
+mod error;
+mod ids;
+pub mod messages;
+pub mod numbers;
+pub mod pagination;
+pub mod porting;
+pub mod retry;
+pub mod routes;
+mod transport;
+pub mod webhooks;
+
+pub use chrono;
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, ENV_ACCESS_KEY, ENV_BASE_URL,
+    ENV_SECRET_KEY,
+};
+pub use error::{ApiError, ApiErrorDetail, DecodeError, Error, ErrorDetail};
+pub use ids::{CdrExportId, CnamId, E911Id, IntoChecked, MessageId, PhoneNumber, RouteId};

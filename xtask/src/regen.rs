@@ -76,7 +76,7 @@ fn read(path: &Path) -> Result<String, String> {
     fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Builds with the README's test feature set (so nothing is recompiled for
+/// Builds with the README's test command's feature set (so nothing is recompiled for
 /// xtask's sake) and returns what flowroute-raw's build script generated.
 fn generate(root: &Path) -> Result<String, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -85,6 +85,7 @@ fn generate(root: &Path) -> Result<String, String> {
         .args([
             "test",
             "--workspace",
+            "--all-features",
             "--no-run",
             "--message-format=json-render-diagnostics",
         ])

@@ -1,0 +1,215 @@
+//! The control plane under `/__sim/`: reset, fault injection, the request
+//! log, inbound messages, CNAM review and CDR downloads. No authentication;
+//! JSON in and out.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use flowroute_raw::open_enums::CallbackType;
+use serde_json::{Value, json};
+
+use crate::api::cnam;
+use crate::body;
+use crate::cdr_csv;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ApiResult, no_content, plain_json};
+use crate::faults::FaultRule;
+use crate::messaging;
+use crate::records::InboundMessage;
+use crate::render;
+use crate::validate::{is_http_url, is_nanp};
+
+pub(crate) fn router() -> Router<Ctx> {
+    Router::new()
+        .route("/__sim/reset", post(reset))
+        .route(
+            "/__sim/faults",
+            post(add_fault).get(list_faults).delete(clear_faults),
+        )
+        .route("/__sim/requests", get(list_requests).delete(clear_requests))
+        .route("/__sim/inbound", post(post_inbound))
+        .route("/__sim/cnams/{id}/approve", post(approve_cnam))
+        .route("/__sim/cnams/{id}/reject", post(reject_cnam))
+        .route("/__sim/cdrs/{file}", get(download_cdrs))
+        .route("/__sim/webhooks", get(list_webhooks))
+}
+
+async fn reset(State(ctx): State<Ctx>) -> Response {
+    ctx.reset();
+    no_content()
+}
+
+async fn add_fault(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
+    let value = body::json_value(&bytes)?;
+    let rule = FaultRule::from_json(&value).map_err(|why| {
+        let (field, message) = why.split_once(": ").unwrap_or(("fault", why.as_str()));
+        ApiError::invalid(field, message)
+    })?;
+    let echo = rule.to_json();
+    ctx.faults().add(rule);
+    Ok(plain_json(StatusCode::CREATED, &echo))
+}
+
+async fn list_faults(State(ctx): State<Ctx>) -> Response {
+    let faults: Vec<Value> = ctx
+        .faults()
+        .pending()
+        .iter()
+        .map(FaultRule::to_json)
+        .collect();
+    plain_json(StatusCode::OK, &json!({"faults": faults}))
+}
+
+async fn clear_faults(State(ctx): State<Ctx>) -> Response {
+    ctx.faults().clear();
+    no_content()
+}
+
+async fn list_requests(State(ctx): State<Ctx>) -> Response {
+    plain_json(StatusCode::OK, &json!({"requests": ctx.requests()}))
+}
+
+async fn clear_requests(State(ctx): State<Ctx>) -> Response {
+    ctx.clear_requests();
+    no_content()
+}
+
+async fn list_webhooks(State(ctx): State<Ctx>) -> Response {
+    plain_json(
+        StatusCode::OK,
+        &json!({"deliveries": ctx.webhook_deliveries()}),
+    )
+}
+
+/// Records an inbound SMS or MMS on the account and POSTs it to the
+/// number's (else the account's) `sms_callback` / `mms_callback` URL.
+/// Returns the MDR document, which is also the webhook body.
+pub(crate) fn inbound(ctx: &Ctx, message: InboundMessage) -> Result<Value, ApiError> {
+    for (field, value) in [("from", &message.from), ("to", &message.to)] {
+        if !is_nanp(value) {
+            return Err(ApiError::invalid(
+                field,
+                format!("`{value}` is not an 11-digit North American number without `+`"),
+            ));
+        }
+    }
+    if let Some((i, url)) = message
+        .media_urls
+        .iter()
+        .enumerate()
+        .find(|(_, u)| !is_http_url(u))
+    {
+        return Err(ApiError::invalid(
+            &format!("media_urls[{i}]"),
+            format!("`{url}` is not an http(s) URL"),
+        ));
+    }
+    let text = message.body.filter(|b| !b.is_empty());
+    let is_mms = !message.media_urls.is_empty();
+    if text.is_none() && !is_mms {
+        return Err(ApiError::invalid(
+            "body",
+            "an inbound message needs a body or media_urls",
+        ));
+    }
+    let (doc, url, id) = {
+        let mut state = ctx.state();
+        let number = state.numbers.get(&message.to).cloned().ok_or_else(|| {
+            ApiError::invalid(
+                "to",
+                format!("`{}` is not a number on the account", message.to),
+            )
+        })?;
+        let mut mdr = messaging::new_mdr(
+            &mut state,
+            false,
+            &number,
+            &message.from,
+            text,
+            is_mms,
+            &message.media_urls,
+        );
+        // Flowroute reports inbound SMS as delivered and leaves the status of inbound MMS empty.
+        mdr.status = if is_mms {
+            String::new()
+        } else {
+            "delivered".into()
+        };
+        let kind = if is_mms {
+            CallbackType::MmsCallback
+        } else {
+            CallbackType::SmsCallback
+        };
+        let url = messaging::callback_url(&state, &number, &[kind]);
+        if !is_mms {
+            mdr.message_callback_url = url.clone();
+        }
+        let doc = render::mdr_document(&ctx.base_url, &mdr);
+        let id = mdr.id.clone();
+        state.mdrs.push(mdr);
+        (doc, url, id)
+    };
+    if let Some(url) = url {
+        ctx.deliver_webhook(if is_mms { "mms" } else { "sms" }, url, id, doc.clone());
+    }
+    Ok(doc)
+}
+
+async fn post_inbound(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
+    let message: InboundMessage = body::decode(&bytes)?;
+    let doc = inbound(&ctx, message)?;
+    Ok(plain_json(StatusCode::CREATED, &doc))
+}
+
+async fn approve_cnam(State(ctx): State<Ctx>, Path(id): Path<String>) -> ApiResult {
+    cnam::approve(&ctx, &id)?;
+    Ok(no_content())
+}
+
+/// Body: `{"reason": "…"}` (optional).
+async fn reject_cnam(State(ctx): State<Ctx>, Path(id): Path<String>, bytes: Bytes) -> ApiResult {
+    let reason = if bytes.iter().all(u8::is_ascii_whitespace) {
+        "Rejected by review.".to_string()
+    } else {
+        let value = body::json_value(&bytes)?;
+        match value.get("reason") {
+            None => "Rejected by review.".to_string(),
+            Some(Value::String(r)) => r.clone(),
+            Some(_) => return Err(ApiError::invalid("reason", "must be a string")),
+        }
+    };
+    cnam::reject(&ctx, &id, &reason)?;
+    Ok(no_content())
+}
+
+/// The pre-signed download of a completed export, as a gzip'd CSV.
+async fn download_cdrs(State(ctx): State<Ctx>, Path(file): Path<String>) -> ApiResult {
+    let csv = {
+        let state = ctx.state();
+        file.strip_suffix(".csv.gz")
+            .and_then(|id| id.parse::<i64>().ok())
+            .and_then(|id| state.cdr_exports.get(&id))
+            .and_then(|e| e.result.as_ref())
+            .map(|r| r.csv.clone())
+            .ok_or_else(ApiError::not_found)?
+    };
+    let gz = cdr_csv::gzip(&csv).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal Server Error",
+            e.to_string(),
+        )
+    })?;
+    Ok((
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/gzip"),
+        )],
+        gz,
+    )
+        .into_response())
+}

@@ -1,0 +1,140 @@
+//! The route table: every operation of `openapi/flowroute.yaml` plus the
+//! `/__sim/` control plane, and the checks that run once a route matched.
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+
+use crate::api::{
+    available, callbacks, cdrs, cnam, control, e911, messages, numbers, porting, routes,
+};
+use crate::ctx::Ctx;
+use crate::error::ApiError;
+
+pub(crate) fn router(ctx: Ctx) -> Router {
+    Router::new()
+        .route("/v2/numbers", get(numbers::list))
+        .route("/v2/numbers/available", get(available::search))
+        .route("/v2/numbers/available/areacodes", get(available::areacodes))
+        .route("/v2/numbers/available/exchanges", get(available::exchanges))
+        .route("/v2/numbers/available/tiers", get(available::tiers))
+        .route(
+            "/v2/numbers/{number_id}",
+            get(numbers::details)
+                .post(numbers::purchase)
+                .patch(numbers::update)
+                .delete(numbers::release),
+        )
+        .route(
+            "/v2/numbers/{number_id}/relationships/primary_route",
+            patch(routes::set_primary).delete(routes::remove_primary),
+        )
+        .route(
+            "/v2/numbers/{number_id}/relationships/failover_route",
+            patch(routes::set_failover).delete(routes::remove_failover),
+        )
+        .route(
+            "/v2/numbers/{number_id}/relationships/{callback_type}",
+            post(callbacks::set_for_number)
+                .get(callbacks::get_for_number)
+                .delete(callbacks::remove_for_number),
+        )
+        .route(
+            "/v2/numbers/{number_id}/relationships/e911s/{e911_id}",
+            patch(e911::assign),
+        )
+        .route(
+            "/v2/numbers/{number_id}/relationships/e911s",
+            axum::routing::delete(e911::unassign),
+        )
+        .route(
+            "/v2/numbers/{number_id}/relationships/cnams/{cnam_id}",
+            patch(cnam::assign),
+        )
+        .route(
+            "/v2/numbers/{number_id}/relationships/cnams",
+            axum::routing::delete(cnam::unassign),
+        )
+        .route("/v2/routes", get(routes::list).post(routes::create))
+        .route("/v2/routes/edge_strategies", get(routes::edge_strategies))
+        .route(
+            "/v2/routes/{route_id}",
+            patch(routes::update).delete(routes::delete),
+        )
+        .route("/v2.1/messages", post(messages::send).get(messages::list))
+        // One template serves MDR lookups and account callbacks: Flowroute
+        // tells `mdr2-…` ids and callback names apart by value.
+        .route(
+            "/v2.1/messages/{key}",
+            get(messages::get_by_key)
+                .put(callbacks::set_for_account)
+                .delete(callbacks::remove_for_account),
+        )
+        .route("/v2/e911s", get(e911::list).post(e911::create))
+        .route("/v2/e911s/validate", post(e911::validate))
+        .route(
+            "/v2/e911s/{e911_id}",
+            get(e911::get).patch(e911::update).delete(e911::delete),
+        )
+        .route(
+            "/v2/e911s/{e911_id}/relationships/numbers",
+            get(e911::numbers),
+        )
+        .route("/v2/cnams", get(cnam::list).post(cnam::create))
+        .route(
+            "/v2/cnams/{cnam_id}",
+            get(cnam::get).patch(cnam::update).delete(cnam::delete),
+        )
+        .route("/v2/portorders/portability", post(porting::portability))
+        .route("/v2/portorders", get(porting::list))
+        .route("/v2/cdrs/exports", get(cdrs::list).post(cdrs::create))
+        .route("/v2/cdrs/exports/{cdrexport_id}", get(cdrs::get))
+        .route_layer(middleware::from_fn(require_json))
+        // Added after the layer: the control plane reads any body as JSON,
+        // whatever it is labelled (handy with curl -d).
+        .merge(control::router())
+        .fallback(not_found)
+        .with_state(ctx)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+/// Whether the request says it carries a body.
+pub(crate) fn announces_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .is_some_and(|len| len > 0)
+}
+
+fn is_json_media_type(value: &HeaderValue) -> bool {
+    value.to_str().is_ok_and(|v| {
+        let essence = v
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        essence == "application/json" || essence == "application/vnd.api+json"
+    })
+}
+
+/// 415 for a body of another media type. A body without any Content-Type
+/// is read as JSON: the Python SDK sends route assignments that way and
+/// Flowroute documents them as succeeding.
+async fn require_json(request: Request, next: Next) -> Response {
+    if announces_body(request.headers())
+        && let Some(content_type) = request.headers().get(header::CONTENT_TYPE)
+        && !is_json_media_type(content_type)
+    {
+        return ApiError::unsupported_media_type().into_response();
+    }
+    next.run(request).await
+}

@@ -1,0 +1,178 @@
+//! The shared context of a running simulator: configuration, state, fault
+//! book, logs, and the outgoing HTTP client that delivers webhooks.
+
+use std::ops::Deref;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::sync::watch;
+
+use crate::faults::FaultBook;
+use crate::records::{RequestRecord, WebhookDelivery};
+use crate::state::{State, Timing};
+
+/// Flowroute retries a webhook four times after the first attempt (catalogue §5).
+pub(crate) const WEBHOOK_RETRIES: u32 = 4;
+
+/// Settings fixed when the simulator starts.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub(crate) access_key: String,
+    pub(crate) secret_key: String,
+    pub(crate) seed: u64,
+    pub(crate) callback_retry_interval: Duration,
+    pub(crate) dlr_delay: Duration,
+    pub(crate) timing: Timing,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) config: Config,
+    pub(crate) base_url: String,
+    state: Mutex<State>,
+    faults: Mutex<FaultBook>,
+    requests: Mutex<Vec<RequestRecord>>,
+    webhooks: Mutex<Vec<WebhookDelivery>>,
+    next_webhook_id: AtomicU64,
+    http: reqwest::Client,
+    runtime: tokio::runtime::Handle,
+    shutdown: watch::Receiver<bool>,
+}
+
+/// Cheap to clone; every handler and background task holds one.
+#[derive(Debug, Clone)]
+pub(crate) struct Ctx(Arc<Inner>);
+
+impl Deref for Ctx {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// A poisoned lock means a handler panicked mid-update; nothing sensible can
+/// continue from there.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().expect("simulator lock poisoned")
+}
+
+impl Ctx {
+    pub(crate) fn new(
+        config: Config,
+        base_url: String,
+        http: reqwest::Client,
+        runtime: tokio::runtime::Handle,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
+        let state = State::new(config.seed, config.timing, 0);
+        Ctx(Arc::new(Inner {
+            config,
+            base_url,
+            state: Mutex::new(state),
+            faults: Mutex::new(FaultBook::default()),
+            requests: Mutex::new(Vec::new()),
+            webhooks: Mutex::new(Vec::new()),
+            next_webhook_id: AtomicU64::new(1),
+            http,
+            runtime,
+            shutdown,
+        }))
+    }
+
+    /// The state, with time-driven changes applied.
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        let mut state = lock(&self.state);
+        state.tick(Instant::now());
+        state
+    }
+
+    pub(crate) fn faults(&self) -> MutexGuard<'_, FaultBook> {
+        lock(&self.faults)
+    }
+
+    pub(crate) fn log_request(&self, record: RequestRecord) {
+        lock(&self.requests).push(record);
+    }
+
+    pub(crate) fn requests(&self) -> Vec<RequestRecord> {
+        lock(&self.requests).clone()
+    }
+
+    pub(crate) fn clear_requests(&self) {
+        lock(&self.requests).clear();
+    }
+
+    pub(crate) fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        lock(&self.webhooks).clone()
+    }
+
+    /// Back to the starting account; faults and logs are cleared too.
+    pub(crate) fn reset(&self) {
+        {
+            let mut state = lock(&self.state);
+            let epoch = state.epoch + 1;
+            *state = State::new(self.config.seed, self.config.timing, epoch);
+        }
+        self.faults().clear();
+        self.clear_requests();
+        lock(&self.webhooks).clear();
+    }
+
+    pub(crate) fn spawn<F>(&self, task: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.runtime.spawn(task);
+    }
+
+    /// Sleeps; false when the simulator shut down meanwhile.
+    pub(crate) async fn pause(&self, duration: Duration) -> bool {
+        let mut shutdown = self.shutdown.clone();
+        if *shutdown.borrow() {
+            return false;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(duration) => true,
+            _ = shutdown.changed() => false,
+        }
+    }
+
+    /// POSTs `payload` to `url` as Flowroute does: JSON, retried at the
+    /// configured interval until an attempt is answered 200, at most
+    /// 1 + [`WEBHOOK_RETRIES`] attempts.
+    pub(crate) fn deliver_webhook(&self, kind: &str, url: String, mdr_id: String, payload: Value) {
+        let id = self.next_webhook_id.fetch_add(1, Ordering::Relaxed);
+        lock(&self.webhooks).push(WebhookDelivery {
+            id,
+            kind: kind.to_string(),
+            url: url.clone(),
+            mdr_id,
+            attempts: Vec::new(),
+            delivered: false,
+        });
+        let ctx = self.clone();
+        self.spawn(async move {
+            for attempt in 0..=WEBHOOK_RETRIES {
+                if attempt > 0 && !ctx.pause(ctx.config.callback_retry_interval).await {
+                    return;
+                }
+                let mut shutdown = ctx.shutdown.clone();
+                let sent = tokio::select! {
+                    sent = ctx.http.post(&url).json(&payload).send() => sent,
+                    _ = shutdown.changed() => return,
+                };
+                let status = sent.ok().map(|r| r.status().as_u16());
+                let delivered = status == Some(200);
+                if let Some(entry) = lock(&ctx.webhooks).iter_mut().find(|d| d.id == id) {
+                    entry.attempts.push(status);
+                    entry.delivered = delivered;
+                }
+                if delivered {
+                    return;
+                }
+            }
+        });
+    }
+}

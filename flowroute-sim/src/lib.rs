@@ -1,0 +1,92 @@
+//! A stateful simulator of the Flowroute REST API, for tests and demos
+//! without an account (in the spirit of stripe-mock or LocalStack).
+//!
+//! It answers every operation of the project's `openapi/flowroute.yaml` —
+//! numbers, routes, messages, callbacks, E911, CNAM, porting, CDR exports —
+//! with Flowroute's shapes, statuses and JSON:API error documents, and keeps
+//! state: bought numbers stay bought, sent messages get delivery receipts,
+//! and callbacks are really POSTed (with Flowroute's retries). A control
+//! plane under `/__sim/` (and the same methods on [`Simulator`]) resets the
+//! account, injects faults, shows the request log and simulates inbound
+//! messages.
+//!
+//! ```
+//! use flowroute_sim::{SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator};
+//!
+//! # #[tokio::main]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sim = Simulator::start().await?;
+//! let page: serde_json::Value = reqwest::Client::new()
+//!     .get(format!("{}/v2/numbers", sim.base_url()))
+//!     .basic_auth(SIM_ACCESS_KEY, Some(SIM_SECRET_KEY))
+//!     .send()
+//!     .await?
+//!     .error_for_status()?
+//!     .json()
+//!     .await?;
+//! // The account starts with two numbers on the default route.
+//! assert_eq!(page["data"].as_array().map(Vec::len), Some(2));
+//! sim.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The same server runs standalone: `cargo run -p flowroute-sim -- --port 8080`.
+//!
+//! # The account
+//!
+//! A fresh simulator (or one just reset) holds two numbers (the lowest
+//! inventory numbers in area codes 201 and 206) on the built-in `sip-reg`
+//! route `"0"`, and nothing else. The inventory has a few thousand numbers in
+//! 26 area codes across 19 states and DC plus 7 toll-free codes, all derived from the
+//! seed ([`SimulatorBuilder::seed`]); so are `mdr2-` ids.
+//!
+//! # Control plane
+//!
+//! Under `/__sim/`, without authentication; bodies are read as JSON whatever
+//! their Content-Type, answers are `application/json`.
+//!
+//! | request | effect |
+//! |---|---|
+//! | `POST /__sim/reset` | back to the starting account; faults and logs cleared (204) |
+//! | `POST /__sim/faults` `{"method"?,"path","count"?,"fault"}` | inject a [`Fault`] (201, echoes the rule) |
+//! | `GET /__sim/faults`, `DELETE /__sim/faults` | pending rules with remaining counts; clear them |
+//! | `GET /__sim/requests`, `DELETE /__sim/requests` | the [`RequestRecord`] log; clear it |
+//! | `POST /__sim/inbound` `{"from","to","body"?,"media_urls"?}` | an [`InboundMessage`] arrives (201, the MDR document) |
+//! | `POST /__sim/cnams/{id}/approve` | approve a CNAM record (204) |
+//! | `POST /__sim/cnams/{id}/reject` `{"reason"?}` | reject a CNAM record (204) |
+//! | `GET /__sim/webhooks` | every [`WebhookDelivery`] with its attempts |
+//! | `GET /__sim/cdrs/{id}.csv.gz` | the download behind a completed CDR export |
+//!
+//! `fault` is one of `{"status":503,"body":"json"|"html"|"empty"}`,
+//! `{"delay_ms":N}`, `{"drop":"before_request"|"after_request"}`,
+//! `{"truncated_body":true}`, `{"malformed_body":true}`,
+//! `{"rate_limit":{"retry_after":S}}`; `path` is exact or a template such as
+//! `/v2/numbers/{id}`, and the rule applies to the next `count` (default 1)
+//! matching API requests.
+
+#![deny(missing_docs, missing_debug_implementations)]
+#![forbid(unsafe_code)]
+
+mod api;
+mod app;
+mod body;
+mod cdr_csv;
+mod ctx;
+mod error;
+mod faults;
+mod inventory;
+mod messaging;
+mod model;
+mod prng;
+mod query;
+mod records;
+mod render;
+mod server;
+mod sim;
+mod state;
+mod validate;
+
+pub use faults::{DropPoint, Fault, FaultBody, FaultRule};
+pub use records::{InboundMessage, RequestRecord, SimError, WebhookDelivery};
+pub use sim::{DEFAULT_SEED, SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator, SimulatorBuilder};

@@ -1,0 +1,143 @@
+//! `flowroute-sim`: the simulator as a standalone server.
+//!
+//! ```text
+//! cargo run -p flowroute-sim -- --port 8080 [--host 127.0.0.1] [--seed N] [--access-key K --secret-key S]
+//! ```
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+
+use flowroute_sim::{DEFAULT_SEED, SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator};
+
+const USAGE: &str = "usage: flowroute-sim [--port N] [--host ADDR] [--seed N] [--access-key KEY --secret-key SECRET]
+
+  --port N          port to listen on (default 8080; 0 picks a free one)
+  --host ADDR       address to bind (default 127.0.0.1)
+  --seed N          seed of the number inventory and generated ids (default 1)
+  --access-key KEY  Basic-auth user name to accept (default sim-access-key)
+  --secret-key KEY  Basic-auth password to accept (default sim-secret-key)
+  --help            show this text";
+
+#[derive(Debug)]
+struct Args {
+    host: IpAddr,
+    port: u16,
+    seed: u64,
+    access_key: String,
+    secret_key: String,
+}
+
+fn parse(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut args = Args {
+        host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        port: 8080,
+        seed: DEFAULT_SEED,
+        access_key: SIM_ACCESS_KEY.into(),
+        secret_key: SIM_SECRET_KEY.into(),
+    };
+    let (mut access, mut secret) = (None, None);
+    while let Some(flag) = argv.next() {
+        if flag == "--help" || flag == "-h" {
+            return Ok(None);
+        }
+        let mut value = || argv.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--port" => {
+                let v = value()?;
+                args.port = v
+                    .parse()
+                    .map_err(|_| format!("--port: `{v}` is not a port number"))?;
+            }
+            "--host" => {
+                let v = value()?;
+                args.host = v
+                    .parse()
+                    .map_err(|_| format!("--host: `{v}` is not an IP address"))?;
+            }
+            "--seed" => {
+                let v = value()?;
+                args.seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed: `{v}` is not an unsigned integer"))?;
+            }
+            "--access-key" => access = Some(value()?),
+            "--secret-key" => secret = Some(value()?),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    match (access, secret) {
+        (Some(a), Some(s)) => {
+            args.access_key = a;
+            args.secret_key = s;
+        }
+        (None, None) => {}
+        _ => return Err("--access-key and --secret-key go together".into()),
+    }
+    Ok(Some(args))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(problem) => {
+            eprintln!("flowroute-sim: {problem}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = Simulator::builder()
+        .bind(SocketAddr::new(args.host, args.port))
+        .seed(args.seed)
+        .credentials(args.access_key, args.secret_key)
+        .start()
+        .await;
+    let sim = match started {
+        Ok(sim) => sim,
+        Err(e) => {
+            eprintln!(
+                "flowroute-sim: cannot listen on {}:{}: {e}",
+                args.host, args.port
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("flowroute-sim listening on {}", sim.base_url());
+    println!("  access key: {}", sim.access_key());
+    println!("  secret key: {}", sim.secret_key());
+    println!(
+        "  control plane: {}/__sim/ (reset, faults, requests, inbound, webhooks)",
+        sim.base_url()
+    );
+    println!("Press Ctrl-C to stop.");
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("flowroute-sim: cannot wait for Ctrl-C: {e}");
+    }
+    sim.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    fn args(line: &str) -> Result<Option<super::Args>, String> {
+        parse(line.split_whitespace().map(str::to_string))
+    }
+
+    #[test]
+    fn parses_flags() {
+        let a = args("--port 0 --host 0.0.0.0 --seed 9 --access-key a --secret-key b")
+            .unwrap()
+            .unwrap();
+        assert_eq!((a.port, a.seed, a.access_key.as_str()), (0, 9, "a"));
+        assert!(args("--help").unwrap().is_none());
+        assert!(args("--port").unwrap_err().contains("needs a value"));
+        assert!(args("--port x").unwrap_err().contains("not a port"));
+        assert!(args("--access-key a").unwrap_err().contains("together"));
+        assert!(args("--bogus").unwrap_err().contains("unknown"));
+    }
+}

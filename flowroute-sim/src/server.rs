@@ -1,0 +1,268 @@
+//! The accept loop and the per-request pipeline. Connections are served by
+//! hyper directly (not `axum::serve`) so that an injected fault can close a
+//! connection without an answer: a service error makes hyper drop it.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use futures_util::StreamExt as _;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tower::ServiceExt as _;
+
+use crate::app::announces_body;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, JSON_API};
+use crate::faults::{DropPoint, Fault, FaultBody};
+use crate::records::RequestRecord;
+
+/// Response extension naming the MDR a message send created, for the request log.
+#[derive(Debug, Clone)]
+pub(crate) struct MdrId(pub(crate) String);
+
+/// The service error that makes hyper close the connection unanswered.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// Serves until `shutdown` turns true (or its sender goes away).
+pub(crate) async fn serve(
+    listener: TcpListener,
+    ctx: Ctx,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            changed = shutdown.changed() => {
+                if changed.is_err() || *shutdown.borrow() {
+                    break;
+                }
+            }
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else {
+                    // Out of descriptors or similar: back off instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                };
+                let ctx = ctx.clone();
+                let router = router.clone();
+                connections.spawn(async move {
+                    let service = service_fn(move |request| handle(ctx.clone(), router.clone(), request));
+                    // A dropped or failed connection only concerns its client.
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    connections.shutdown().await;
+}
+
+async fn call(router: Router, request: Request<Body>) -> Response {
+    match router.oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+async fn handle(ctx: Ctx, router: Router, request: Request<Incoming>) -> Result<Response, Dropped> {
+    let request = request.map(Body::new);
+    let path = request.uri().path().to_string();
+    if path == "/__sim" || path.starts_with("/__sim/") {
+        return Ok(finish(call(router, request).await));
+    }
+    let mut record = RequestRecord {
+        method: request.method().as_str().to_string(),
+        path,
+        query: request.uri().query().map(str::to_string),
+        has_body: announces_body(request.headers()),
+        status: None,
+        mdr_id: None,
+        fault: None,
+    };
+    let fault = ctx.faults().take(&record.method, &record.path);
+    record.fault = fault.as_ref().map(Fault::label);
+    match &fault {
+        Some(Fault::Drop(DropPoint::BeforeRequest)) => {
+            ctx.log_request(record);
+            return Err(Dropped);
+        }
+        Some(Fault::Status { status, body }) => {
+            let response = injected_status(*status, *body);
+            record.status = Some(response.status().as_u16());
+            ctx.log_request(record);
+            return Ok(response);
+        }
+        Some(Fault::RateLimit { retry_after }) => {
+            let response = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too Many Requests",
+                "Rate limit exceeded for this endpoint; slow down.",
+            )
+            .with_header(header::RETRY_AFTER, HeaderValue::from(*retry_after))
+            .into_response();
+            record.status = Some(429);
+            ctx.log_request(record);
+            return Ok(response);
+        }
+        // The guard is where a delay fault waits; a shutdown meanwhile drops the connection.
+        Some(Fault::Delay(delay)) if !ctx.pause(*delay).await => {
+            return Err(Dropped);
+        }
+        _ => {}
+    }
+    let response = if authorized(&ctx, request.headers()) {
+        finish(call(router, request).await)
+    } else {
+        ApiError::unauthorized().into_response()
+    };
+    record.status = Some(response.status().as_u16());
+    record.mdr_id = response.extensions().get::<MdrId>().map(|m| m.0.clone());
+    ctx.log_request(record);
+    match fault {
+        Some(Fault::Drop(DropPoint::AfterRequest)) => Err(Dropped),
+        Some(Fault::TruncatedBody) => Ok(truncate(response).await),
+        Some(Fault::MalformedBody) => Ok(malform(response)),
+        _ => Ok(response),
+    }
+}
+
+fn authorized(ctx: &Ctx, headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let Some((scheme, encoded)) = value.split_once(' ') else {
+        return false;
+    };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return false;
+    }
+    let Some(decoded) = BASE64
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+    else {
+        return false;
+    };
+    decoded.split_once(':')
+        == Some((
+            ctx.config.access_key.as_str(),
+            ctx.config.secret_key.as_str(),
+        ))
+}
+
+/// Gives bodiless error statuses (the router's 405, an extractor's 400, …)
+/// Flowroute's JSON:API error document, keeping headers such as `Allow`.
+fn finish(response: Response) -> Response {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(JSON_API) || v.starts_with("application/json"));
+    if is_json {
+        return response;
+    }
+    let mut fresh = ApiError::for_status(status).into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        fresh.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    fresh
+}
+
+fn injected_status(status: u16, body: FaultBody) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    match body {
+        FaultBody::Json => ApiError::for_status(status).into_response(),
+        FaultBody::Html => {
+            let reason = status.canonical_reason().unwrap_or("Error");
+            let page = format!(
+                "<html><head><title>{code} {reason}</title></head><body><h1>{code} {reason}</h1></body></html>",
+                code = status.as_u16()
+            );
+            (
+                status,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                page,
+            )
+                .into_response()
+        }
+        FaultBody::Empty => status.into_response(),
+    }
+}
+
+/// A bodiless answer has nothing to cut or garble, so such faults send a
+/// 200 JSON:API answer instead of the 204.
+fn with_some_body(parts: &mut axum::http::response::Parts, bytes: Bytes) -> Bytes {
+    if parts.status == StatusCode::NO_CONTENT {
+        parts.status = StatusCode::OK;
+        parts
+            .headers
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_API));
+    }
+    if bytes.is_empty() {
+        Bytes::from_static(br#"{"data":null}"#)
+    } else {
+        bytes
+    }
+}
+
+/// The real answer with `Content-Length` of the whole body, then the
+/// connection cut after half of it.
+async fn truncate(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let full = with_some_body(&mut parts, bytes);
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
+    let half = full.slice(0..full.len() / 2);
+    // The pause lets hyper flush the head and the first half before the
+    // error makes it close the connection.
+    let cut = async {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "body truncated by an injected fault",
+        ))
+    };
+    let chunks = futures_util::stream::iter([Ok(half)]).chain(futures_util::stream::once(cut));
+    Response::from_parts(parts, Body::from_stream(chunks))
+}
+
+/// The real status with a body that is not JSON.
+fn malform(response: Response) -> Response {
+    let (mut parts, _) = response.into_parts();
+    let body = with_some_body(&mut parts, Bytes::from_static(br#"{"data": {"id": "#));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
+}

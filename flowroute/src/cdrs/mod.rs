@@ -1,0 +1,635 @@
+//! Call detail record (CDR) exports: ask Flowroute to gather the calls of a
+//! time window into a file, follow the export until it is ready, then read its
+//! calls as a stream of [`CdrRecord`]s.
+//!
+//! ```no_run
+//! # async fn run(client: flowroute::Client) -> Result<(), flowroute::Error> {
+//! use chrono::{TimeZone, Utc};
+//! use flowroute::cdrs::{CdrExportStatus, CdrFilter};
+//! use futures_util::TryStreamExt;
+//!
+//! let january = CdrFilter::new(
+//!     Utc.with_ymd_and_hms(2019, 1, 1, 0, 0, 0).unwrap(),
+//!     Utc.with_ymd_and_hms(2019, 2, 1, 0, 0, 0).unwrap(),
+//! )
+//! .number_aliases(["Office 221"]);
+//! let export = client.cdrs().create(january).send().await?;
+//! // … later, or when the callback URL is called:
+//! let export = client.cdrs().get(&export.id).await?;
+//! if export.status == CdrExportStatus::Completed {
+//!     let mut calls = std::pin::pin!(client.cdrs().download(&export));
+//!     while let Some(call) = calls.try_next().await? {
+//!         println!("{:?} {:?}", call.destination, call.total_cost);
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+use crate::IntoChecked;
+mod records;
+
+use crate::{
+    CdrExportId, Client, Error,
+    error::{self, ApiError},
+    pagination::{ListRequest, Page, Query, offset_i32, sealed},
+    transport::call,
+};
+use chrono::{DateTime, SubsecRound, Utc};
+use flowroute_raw::{BoxFuture, ByteStream, ClientInfo, types};
+use futures_core::Stream;
+use futures_util::{StreamExt, stream};
+use reqwest::{Url, header::RETRY_AFTER};
+use serde::Serialize;
+use std::{net::IpAddr, time::Duration};
+
+pub use flowroute_raw::open_enums::CdrExportStatus;
+pub use records::{CallDirection, CdrRecord};
+use records::{DOWNLOAD, RecordDecoder};
+
+/// A CDR export: the job Flowroute runs, and once `completed`, where to get
+/// its file and what the exported calls cost.
+///
+/// Money is kept as the decimal text Flowroute sends (`"34.321300"`, US
+/// dollars): exact, where `f64` would round. Times are kept as sent (ISO 8601
+/// such as `2019-03-18T23:20:30+00:00`); Flowroute's samples do not all use
+/// UTC, so nothing is assumed of them. Until the export completes, the URL,
+/// expiry and totals are `None`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CdrExport {
+    /// The export's id.
+    pub id: CdrExportId,
+    /// Where the export stands; only a `completed` export has a file.
+    pub status: CdrExportStatus,
+    /// Pre-signed link to the gzip-compressed CSV, valid until
+    /// [`expires_at`](Self::expires_at) (three days). Read it with
+    /// [`Cdrs::download`].
+    pub download_url: Option<String>,
+    /// The URL told when the export changes status, if one was given.
+    pub callback_url: Option<String>,
+    /// When the export was requested.
+    pub requested_at: Option<String>,
+    /// When processing started.
+    pub created_at: Option<String>,
+    /// When [`download_url`](Self::download_url) stops working.
+    pub expires_at: Option<String>,
+    /// Everything the exported calls cost, fees and CNAM lookups included, in US dollars.
+    pub total_cost: Option<String>,
+    /// Call charges without fees, in US dollars.
+    pub call_subtotal: Option<String>,
+    /// Connection fees of inbound toll-free calls, in US dollars.
+    pub connect_fees: Option<String>,
+    /// CNAM lookup fees of inbound calls, in US dollars.
+    pub cnamlookup_fees: Option<String>,
+    /// Universal Service Fund fees, in US dollars.
+    pub usf_fees: Option<String>,
+    /// Carrier cost recovery fees, in US dollars.
+    pub ccrf: Option<String>,
+    /// How many calls the export holds.
+    pub num_calls: Option<i64>,
+    /// Billed minutes of those calls.
+    pub billed_minutes: Option<i64>,
+    /// The filters as Flowroute echoes them. Kept as sent: the echo differs
+    /// from the request (times come back as ISO 8601, a list of aliases has
+    /// come back as one string).
+    pub filter_parameters: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CdrExport {
+    pub(crate) fn from_raw(export: types::CdrExport) -> CdrExport {
+        let a = export.attributes.unwrap_or_default();
+        CdrExport {
+            id: CdrExportId::from_server(export.id.to_string()),
+            // An export without a status is one Flowroute did not describe;
+            // keep it visible rather than failing the whole list.
+            status: a
+                .status
+                .unwrap_or_else(|| CdrExportStatus::Unknown(String::new())),
+            download_url: a.download_url,
+            callback_url: a.callback_url,
+            requested_at: a.requested_at,
+            created_at: a.created_at,
+            expires_at: a.expires_at,
+            total_cost: a.total_cost,
+            call_subtotal: a.call_subtotal,
+            connect_fees: a.connect_fees,
+            cnamlookup_fees: a.cnamlookup_fees,
+            usf_fees: a.usf_fees,
+            ccrf: a.ccrf,
+            num_calls: a.num_calls,
+            billed_minutes: a.billed_minutes,
+            filter_parameters: a.filter_parameters,
+        }
+    }
+}
+
+/// Which calls to export: those that started in a time window, optionally
+/// narrowed by the other filters. Everything is checked when the export is
+/// requested.
+///
+/// Times are sent to the second, in UTC (`2019-01-01 00:00:00`); a fraction of
+/// a second is dropped.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct CdrFilter {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    number_aliases: Option<Vec<String>>,
+    number_aliases_contains: Option<Vec<String>>,
+    destination_numbers: Option<Vec<String>>,
+    callerid_numbers: Option<Vec<String>>,
+    custom_x_tags: Option<Vec<String>>,
+    caller_ip: Option<IpAddr>,
+    duration_greater_than: Option<Duration>,
+}
+
+fn strings(values: impl IntoIterator<Item = impl AsRef<str>>) -> Option<Vec<String>> {
+    Some(
+        values
+            .into_iter()
+            .map(|v| v.as_ref().trim().to_string())
+            .collect(),
+    )
+}
+
+impl CdrFilter {
+    /// Calls that started at or after `start` and before `end`.
+    pub fn new(start: DateTime<Utc>, end: DateTime<Utc>) -> Self {
+        CdrFilter {
+            start,
+            end,
+            number_aliases: None,
+            number_aliases_contains: None,
+            destination_numbers: None,
+            callerid_numbers: None,
+            custom_x_tags: None,
+            caller_ip: None,
+            duration_greater_than: None,
+        }
+    }
+
+    /// Only calls on numbers with one of these aliases (exact match).
+    pub fn number_aliases(mut self, aliases: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+        self.number_aliases = strings(aliases);
+        self
+    }
+
+    /// Only calls on numbers whose alias contains one of these texts.
+    pub fn number_aliases_contains(
+        mut self,
+        parts: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Self {
+        self.number_aliases_contains = strings(parts);
+        self
+    }
+
+    /// Only calls to these numbers: digits, optionally after a `+`
+    /// (such as `12065551234`; any country).
+    pub fn destination_numbers(
+        mut self,
+        numbers: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> Self {
+        self.destination_numbers = strings(numbers);
+        self
+    }
+
+    /// Only calls whose caller-id number is one of these: digits, optionally
+    /// after a `+`.
+    pub fn callerid_numbers(mut self, numbers: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+        self.callerid_numbers = strings(numbers);
+        self
+    }
+
+    /// Only calls whose SIP `X-Tag` header carries one of these values.
+    pub fn custom_x_tags(mut self, tags: impl IntoIterator<Item = impl AsRef<str>>) -> Self {
+        self.custom_x_tags = strings(tags);
+        self
+    }
+
+    /// Only calls from this IP address.
+    pub fn caller_ip(mut self, ip: IpAddr) -> Self {
+        self.caller_ip = Some(ip);
+        self
+    }
+
+    /// Only calls longer than this, in whole seconds (the filter's unit).
+    pub fn duration_greater_than(mut self, duration: Duration) -> Self {
+        self.duration_greater_than = Some(duration);
+        self
+    }
+
+    fn into_raw(self) -> Result<types::CdrFilterParameters, Error> {
+        let (start, end) = (self.start.trunc_subsecs(0), self.end.trunc_subsecs(0));
+        if start >= end {
+            return Err(Error::invalid_input(
+                "time window",
+                format!("starts at {start} and ends at {end}; the start must come before the end"),
+            ));
+        }
+        let duration_greater_than = self
+            .duration_greater_than
+            .map(|d| {
+                let whole = i64::try_from(d.as_secs())
+                    .ok()
+                    .filter(|_| d.subsec_nanos() == 0);
+                whole.ok_or_else(|| {
+                    Error::invalid_input(
+                        "duration_greater_than",
+                        format!(
+                            "{d:?} is not a whole number of seconds, which the filter compares"
+                        ),
+                    )
+                })
+            })
+            .transpose()?;
+        Ok(types::CdrFilterParameters {
+            start_call_start_time: start.format(WIRE_TIME).to_string(),
+            start_call_end_time: end.format(WIRE_TIME).to_string(),
+            number_aliases: texts("number_aliases", self.number_aliases)?,
+            number_aliases_contains: texts(
+                "number_aliases_contains",
+                self.number_aliases_contains,
+            )?,
+            destination_numbers: numbers("destination_numbers", self.destination_numbers)?,
+            callerid_numbers: numbers("callerid_numbers", self.callerid_numbers)?,
+            custom_x_tags: texts("custom_x_tags", self.custom_x_tags)?,
+            caller_ip: self.caller_ip.map(|ip| ip.to_string()),
+            duration_greater_than,
+        })
+    }
+}
+
+/// The filter's time format (catalogue §2.7): UTC, a space, no offset.
+const WIRE_TIME: &str = "%Y-%m-%d %H:%M:%S";
+
+/// A list filter as sent: unset is left out, while an empty list or an empty
+/// value is refused, since sending nothing for it would export every call.
+fn texts(field: &'static str, values: Option<Vec<String>>) -> Result<Vec<String>, Error> {
+    let Some(values) = values else {
+        return Ok(Vec::new());
+    };
+    if values.is_empty() {
+        return Err(Error::invalid_input(
+            field,
+            "is an empty list, which would not narrow the export at all; leave the filter unset to mean any",
+        ));
+    }
+    if values.iter().any(String::is_empty) {
+        return Err(Error::invalid_input(field, "contains an empty value"));
+    }
+    Ok(values)
+}
+
+fn numbers(field: &'static str, values: Option<Vec<String>>) -> Result<Vec<String>, Error> {
+    let values = texts(field, values)?;
+    if let Some(bad) = values.iter().find(|n| {
+        let digits = n.strip_prefix('+').unwrap_or(n);
+        digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit())
+    }) {
+        return Err(Error::invalid_input(
+            field,
+            format!("`{bad}` is not a phone number; use up to 15 digits, optionally after a +"),
+        ));
+    }
+    Ok(values)
+}
+
+/// A CDR export request being configured, from [`Cdrs::create`].
+#[derive(Debug)]
+#[must_use = "nothing is sent until you call send()"]
+pub struct CreateCdrExport {
+    client: Client,
+    filter: CdrFilter,
+    callback_url: Option<String>,
+}
+
+impl CreateCdrExport {
+    /// An `http` or `https` URL Flowroute calls when the export changes status.
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.callback_url = Some(url.into());
+        self
+    }
+
+    /// Requests the export; it starts as `processing`.
+    pub async fn send(self) -> Result<CdrExport, Error> {
+        let filter_parameters = self.filter.into_raw()?;
+        let callback_url = self
+            .callback_url
+            .map(|u| check_callback_url(&u))
+            .transpose()?;
+        let body = types::NewCdrExportDocument {
+            data: types::NewCdrExportData {
+                type_: types::CdrExportResourceType::Cdrexport,
+                attributes: types::NewCdrExportAttributes {
+                    callback_url,
+                    filter_parameters,
+                },
+            },
+        };
+        let doc = call(self.client.raw().create_cdr_export().body(body).send()).await?;
+        Ok(CdrExport::from_raw(doc.data))
+    }
+}
+
+fn check_callback_url(input: &str) -> Result<String, Error> {
+    let invalid = |why: String| Error::invalid_input("callback_url", format!("`{input}` {why}"));
+    let url = Url::parse(input.trim()).map_err(|e| invalid(format!("is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(format!(
+            "has scheme `{}`; Flowroute calls http or https URLs",
+            url.scheme()
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("has no host".into()));
+    }
+    Ok(input.trim().to_string())
+}
+
+/// Filters for [`Cdrs::list`].
+#[derive(Debug, Clone, Default)]
+pub struct CdrExportQuery {
+    status: Option<CdrExportStatus>,
+}
+
+impl sealed::Sealed for CdrExportQuery {}
+
+impl Query for CdrExportQuery {
+    type Item = CdrExport;
+    const OPERATION: &'static str = "list_cdr_exports";
+    const MAX_LIMIT: Option<u32> = Some(200);
+
+    fn fetch<'a>(
+        &'a self,
+        client: &'a Client,
+        offset: u32,
+        limit: Option<u32>,
+    ) -> BoxFuture<'a, Result<Page<CdrExport>, Error>> {
+        Box::pin(async move {
+            let mut request = client.raw().list_cdr_exports().offset(offset_i32(offset)?);
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            if let Some(status) = &self.status {
+                request = request.status(status.clone());
+            }
+            let list = call(request.send()).await?;
+            Ok(Page::from_raw(
+                list.data,
+                list.links,
+                offset,
+                CdrExport::from_raw,
+            ))
+        })
+    }
+}
+
+impl ListRequest<CdrExportQuery> {
+    /// Only exports in this status.
+    pub fn status(mut self, status: CdrExportStatus) -> Self {
+        self.query.status = Some(status);
+        self
+    }
+}
+
+/// CDR exports, from [`Client::cdrs`].
+#[derive(Debug, Clone)]
+pub struct Cdrs {
+    client: Client,
+}
+
+impl Client {
+    /// Call detail record exports: request them, follow them, read their calls.
+    pub fn cdrs(&self) -> Cdrs {
+        Cdrs {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Cdrs {
+    /// Requests an export of the calls `filter` selects; add a callback URL if
+    /// you like, then `send()`.
+    pub fn create(&self, filter: CdrFilter) -> CreateCdrExport {
+        CreateCdrExport {
+            client: self.client.clone(),
+            filter,
+            callback_url: None,
+        }
+    }
+
+    /// The exports requested on the account.
+    pub fn list(&self) -> ListRequest<CdrExportQuery> {
+        ListRequest::new(&self.client, CdrExportQuery::default())
+    }
+
+    /// One export: its status and, once `completed`, its download URL and totals.
+    pub async fn get(&self, id: impl IntoChecked<CdrExportId>) -> Result<CdrExport, Error> {
+        let id = numeric_id(&id.into_checked()?)?;
+        let doc = call(self.client.raw().get_cdr_export().cdrexport_id(id).send()).await?;
+        Ok(CdrExport::from_raw(doc.data))
+    }
+
+    /// The calls of a completed export, read from its file as it downloads:
+    /// memory stays bounded whatever the file's size.
+    ///
+    /// An export without a download URL is looked up again first (it may have
+    /// completed since); one still `processing` or `failed` gives an error.
+    /// The file comes from Flowroute's storage host (a pre-signed S3 link),
+    /// fetched **without** your credentials, over https (plain http only on
+    /// loopback). It is gzip-compressed CSV, or plain CSV.
+    ///
+    /// Nothing is sent until the stream is polled. A row that does not fit its
+    /// columns gives an [`Error::Decode`] naming the row (1 is the first after
+    /// the header) in its place, and the rows after it still come; a failed
+    /// connection or a damaged file ends the stream with an error. The
+    /// client's request timeout bounds the whole download: raise it with
+    /// [`ClientBuilder::request_timeout`](crate::ClientBuilder::request_timeout)
+    /// for very large exports.
+    pub fn download(
+        &self,
+        export: &CdrExport,
+    ) -> impl Stream<Item = Result<CdrRecord, Error>> + Send + 'static {
+        let source = match &export.download_url {
+            Some(url) => Source::Url(url.clone()),
+            None => Source::Id(export.id.clone()),
+        };
+        let start = Download::Start {
+            client: self.client.clone(),
+            source,
+        };
+        stream::unfold(start, next_record)
+    }
+}
+
+/// The path parameter is an integer; a non-numeric id is refused before any request.
+fn numeric_id(id: &CdrExportId) -> Result<i64, Error> {
+    id.as_str().parse().map_err(|_| {
+        Error::invalid_input(
+            "CDR export id",
+            format!("`{id}` is not a number; CDR export ids are integers"),
+        )
+    })
+}
+
+enum Source {
+    Url(String),
+    Id(CdrExportId),
+}
+
+enum Download {
+    Start {
+        client: Client,
+        source: Source,
+    },
+    Reading {
+        body: ByteStream,
+        decoder: Box<RecordDecoder>,
+    },
+    Done,
+}
+
+async fn next_record(mut state: Download) -> Option<(Result<CdrRecord, Error>, Download)> {
+    loop {
+        state = match state {
+            Download::Done => return None,
+            Download::Start { client, source } => match open(&client, source).await {
+                Ok(body) => Download::Reading {
+                    body,
+                    decoder: Box::new(RecordDecoder::new()),
+                },
+                Err(e) => return Some((Err(e), Download::Done)),
+            },
+            Download::Reading {
+                mut body,
+                mut decoder,
+            } => {
+                if let Some(item) = decoder.next_ready() {
+                    return Some((item, Download::Reading { body, decoder }));
+                }
+                if decoder.is_done() {
+                    return None;
+                }
+                match body.next().await {
+                    Some(Ok(chunk)) => decoder.push(&chunk),
+                    Some(Err(e)) => decoder.fail(transport(e)),
+                    None => decoder.finish(),
+                }
+                Download::Reading { body, decoder }
+            }
+        };
+    }
+}
+
+/// Finds the file's URL and starts fetching it; the body is read as it is polled.
+async fn open(client: &Client, source: Source) -> Result<ByteStream, Error> {
+    let url = match source {
+        Source::Url(url) => url,
+        Source::Id(id) => {
+            let export = client.cdrs().get(&id).await?;
+            match export.download_url {
+                Some(url) => url,
+                None => return Err(not_ready(&export)),
+            }
+        }
+    };
+    let url = check_download_url(&url)?;
+    // The generated client's own reqwest client: the same pool and timeouts,
+    // but none of the headers our transport adds, so the credentials meant
+    // for Flowroute never reach the storage host.
+    let response = client
+        .raw()
+        .client()
+        .get(url)
+        .send()
+        .await
+        .map_err(transport)?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(ByteStream::new(Box::pin(response.bytes_stream())));
+    }
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let request_id = header("x-amz-request-id").or_else(|| header("x-request-id"));
+    let retry_after = header(RETRY_AFTER.as_str())
+        .and_then(|v| error::parse_retry_after(&v, std::time::SystemTime::now()));
+    let body = first_bytes(response).await;
+    Err(Error::Api(Box::new(ApiError {
+        operation: DOWNLOAD,
+        status,
+        errors: Vec::new(),
+        request_id,
+        retry_after,
+        body_excerpt: (!body.is_empty()).then(|| error::excerpt(&body)),
+    })))
+}
+
+/// Enough of an error body to quote it, without reading an arbitrarily long one.
+async fn first_bytes(response: reqwest::Response) -> Vec<u8> {
+    const ENOUGH: usize = 4096;
+    let mut body = std::pin::pin!(response.bytes_stream());
+    let mut out = Vec::new();
+    while out.len() < ENOUGH {
+        match body.next().await {
+            Some(Ok(chunk)) => out.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    out
+}
+
+fn not_ready(export: &CdrExport) -> Error {
+    let id = &export.id;
+    match &export.status {
+        CdrExportStatus::Completed => Error::Protocol {
+            operation: DOWNLOAD,
+            reason: format!("CDR export {id} is completed but has no download URL"),
+        },
+        CdrExportStatus::Failed => Error::invalid_input(
+            "CDR export",
+            format!("export {id} failed and has no file; request a new export"),
+        ),
+        other => Error::invalid_input(
+            "CDR export",
+            format!(
+                "export {id} is `{other}` and has no file yet; wait until it is `completed` (poll `get`, or give a callback URL)"
+            ),
+        ),
+    }
+}
+
+/// The download URL comes from Flowroute; one that is not https (or loopback
+/// http, for a local simulator) would carry the call records in the clear.
+fn check_download_url(input: &str) -> Result<Url, Error> {
+    let refuse = |why: String| Error::Protocol {
+        operation: DOWNLOAD,
+        reason: format!("the download URL `{input}` {why}"),
+    };
+    let url = Url::parse(input).map_err(|e| refuse(format!("is not a URL: {e}")))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if crate::client::is_loopback(&url) => Ok(url),
+        other => Err(refuse(format!(
+            "has scheme `{other}`; only https is followed"
+        ))),
+    }
+}
+
+fn transport(source: reqwest::Error) -> Error {
+    if source.is_timeout() {
+        Error::Timeout {
+            operation: DOWNLOAD,
+            after: None,
+        }
+    } else {
+        Error::Transport {
+            operation: DOWNLOAD,
+            source,
+        }
+    }
+}

@@ -1,0 +1,780 @@
+//! The rows of a CDR export file, and the push decoder that turns the file's
+//! bytes into them as they arrive: gzip (or not), then CSV, one chunk at a time.
+
+use crate::error::{self, DecodeError, Error};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use csv_core::{ReadRecordResult, Reader};
+use flate2::write::MultiGzDecoder;
+use serde::{Serialize, Serializer};
+use std::{
+    collections::{BTreeMap, VecDeque},
+    fmt,
+    io::Write,
+    time::Duration,
+};
+
+/// The name errors of the download carry; it is not an operation of the API
+/// but the SDK's step of fetching and reading the export file.
+pub(super) const DOWNLOAD: &str = "download_cdr_export";
+
+/// One call of a CDR export: a row of its CSV file.
+///
+/// Every column the file documents has a field, `None` when the file lacks
+/// the column or leaves the cell empty. Columns this version does not know
+/// are kept in [`extra`](Self::extra), so a column Flowroute adds never
+/// breaks reading.
+///
+/// Money is kept as the decimal text Flowroute writes (`"0.00474784"`, US
+/// dollars): exact, where `f64` would round, and summing thousands of calls
+/// in floating point drifts. Parse it with a decimal type for arithmetic.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
+pub struct CdrRecord {
+    /// Whether the call came in to or went out from your account.
+    pub direction: Option<CallDirection>,
+    /// When the call started.
+    pub start_time: Option<DateTime<Utc>>,
+    /// When the call ended.
+    pub end_time: Option<DateTime<Utc>>,
+    /// The number called, as written in the file (such as `18774551500`).
+    pub destination: Option<String>,
+    /// The alias of your number on the call.
+    pub number_alias: Option<String>,
+    /// The caller-id number, as written in the file (such as `+12063389999`).
+    pub callerid: Option<String>,
+    /// What the call cost in all, fees included, in US dollars (decimal text).
+    pub total_cost: Option<String>,
+    /// Where the destination is, such as `UNITED STATES - TOLL FREE`.
+    pub destination_name: Option<String>,
+    /// The country of the caller id, or `N/A`.
+    pub callerid_country: Option<String>,
+    /// Line information of the caller, as written in the file.
+    pub line_information: Option<String>,
+    /// How the call ended, such as `completed`.
+    pub result: Option<String>,
+    /// The final SIP status code, such as `200`.
+    pub call_fail_sip_code: Option<u16>,
+    /// The reason phrase of that code, such as `OK`.
+    pub call_fail_reason: Option<String>,
+    /// How long the call lasted.
+    pub duration: Option<Duration>,
+    /// The duration billed, after rounding up to the billing increments.
+    pub billed_duration: Option<Duration>,
+    /// The per-minute rate, in US dollars (decimal text).
+    pub rate: Option<String>,
+    /// The first billing increment.
+    pub first_increment: Option<Duration>,
+    /// Each later billing increment.
+    pub subsequent_increment: Option<Duration>,
+    /// The call charge without fees, in US dollars (decimal text).
+    pub cost_subtotal: Option<String>,
+    /// The connection fee, in US dollars (decimal text).
+    pub connect_fee: Option<String>,
+    /// The Universal Service Fund fee, in US dollars (decimal text).
+    pub usf_fee: Option<String>,
+    /// The carrier cost recovery fee, in US dollars (decimal text).
+    pub ccrf: Option<String>,
+    /// The CNAM lookup fee, in US dollars (decimal text).
+    pub cnam_lookup_fee: Option<String>,
+    /// The SIP `X-Tag` value of the call.
+    pub custom_x_tag: Option<String>,
+    /// The address the call came from or went to on your side, such as
+    /// `53.186.152.52:5080` (a port may follow).
+    pub customer_ip: Option<String>,
+    /// Columns this version of the SDK does not know, by header name, with
+    /// their text as written (empty cells included).
+    pub extra: BTreeMap<String, String>,
+}
+
+/// The direction of a call. The file writes `Inbound` and `Outbound`; any
+/// other value is kept as written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CallDirection {
+    /// A call to one of your numbers.
+    Inbound,
+    /// A call you placed.
+    Outbound,
+    /// A value this version of the SDK does not know, exactly as written.
+    Unknown(String),
+}
+
+impl CallDirection {
+    /// The value as the file writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallDirection::Inbound => "Inbound",
+            CallDirection::Outbound => "Outbound",
+            CallDirection::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for CallDirection {
+    fn from(value: &str) -> Self {
+        if value.eq_ignore_ascii_case("inbound") {
+            CallDirection::Inbound
+        } else if value.eq_ignore_ascii_case("outbound") {
+            CallDirection::Outbound
+        } else {
+            CallDirection::Unknown(value.to_string())
+        }
+    }
+}
+
+impl fmt::Display for CallDirection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CallDirection {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The documented columns, in the file's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Direction,
+    StartTime,
+    EndTime,
+    Destination,
+    NumberAlias,
+    Callerid,
+    TotalCost,
+    DestinationName,
+    CalleridCountry,
+    LineInformation,
+    Result,
+    CallFailSipCode,
+    CallFailReason,
+    Duration,
+    BilledDuration,
+    Rate,
+    FirstIncrement,
+    SubsequentIncrement,
+    CostSubtotal,
+    ConnectFee,
+    UsfFee,
+    Ccrf,
+    CnamLookupFee,
+    CustomXTag,
+    CustomerIp,
+}
+
+impl Known {
+    fn from_header(name: &str) -> Option<Known> {
+        use Known::*;
+        Some(match name.to_ascii_lowercase().as_str() {
+            "direction" => Direction,
+            "start_time" => StartTime,
+            "end_time" => EndTime,
+            "destination" => Destination,
+            "number_alias" => NumberAlias,
+            "callerid" => Callerid,
+            "total_cost" => TotalCost,
+            "destination_name" => DestinationName,
+            "callerid_country" => CalleridCountry,
+            "line_information" => LineInformation,
+            "result" => Result,
+            "call_fail_sip_code" => CallFailSipCode,
+            "call_fail_reason" => CallFailReason,
+            "duration" => Duration,
+            "billed_duration" => BilledDuration,
+            "rate" => Rate,
+            "first_increment" => FirstIncrement,
+            "subsequent_increment" => SubsequentIncrement,
+            "cost_subtotal" => CostSubtotal,
+            "connect_fee" => ConnectFee,
+            "usf_fee" => UsfFee,
+            "ccrf" => Ccrf,
+            "cnam_lookup_fee" => CnamLookupFee,
+            "custom_x_tag" => CustomXTag,
+            "customer_ip" => CustomerIp,
+            _ => return None,
+        })
+    }
+
+    /// Stores one non-empty cell, or says why it does not fit the column.
+    fn set(self, record: &mut CdrRecord, value: &str) -> Result<(), String> {
+        use Known::*;
+        let text = || Some(value.to_string());
+        match self {
+            Direction => record.direction = Some(CallDirection::from(value)),
+            StartTime => record.start_time = Some(parse_time(value)?),
+            EndTime => record.end_time = Some(parse_time(value)?),
+            Destination => record.destination = text(),
+            NumberAlias => record.number_alias = text(),
+            Callerid => record.callerid = text(),
+            TotalCost => record.total_cost = Some(decimal(value)?),
+            DestinationName => record.destination_name = text(),
+            CalleridCountry => record.callerid_country = text(),
+            LineInformation => record.line_information = text(),
+            Result => record.result = text(),
+            CallFailSipCode => {
+                record.call_fail_sip_code = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("`{value}` is not a SIP status code"))?,
+                );
+            }
+            CallFailReason => record.call_fail_reason = text(),
+            Duration => record.duration = Some(seconds(value)?),
+            BilledDuration => record.billed_duration = Some(seconds(value)?),
+            Rate => record.rate = Some(decimal(value)?),
+            FirstIncrement => record.first_increment = Some(seconds(value)?),
+            SubsequentIncrement => record.subsequent_increment = Some(seconds(value)?),
+            CostSubtotal => record.cost_subtotal = Some(decimal(value)?),
+            ConnectFee => record.connect_fee = Some(decimal(value)?),
+            UsfFee => record.usf_fee = Some(decimal(value)?),
+            Ccrf => record.ccrf = Some(decimal(value)?),
+            CnamLookupFee => record.cnam_lookup_fee = Some(decimal(value)?),
+            CustomXTag => record.custom_x_tag = text(),
+            CustomerIp => record.customer_ip = text(),
+        }
+        Ok(())
+    }
+}
+
+/// Times as the file writes them (`2019-06-25 18:18:54+00`), with RFC 3339
+/// and offset-less UTC accepted too, since nothing promises one format.
+fn parse_time(value: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_str(value, "%Y-%m-%d %H:%M:%S%.f%#z")
+        .or_else(|_| DateTime::parse_from_rfc3339(value))
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|_| {
+            NaiveDateTime::parse_from_str(value, "%Y-%m-%d %H:%M:%S%.f").map(|t| t.and_utc())
+        })
+        .map_err(|_| format!("`{value}` is not a time such as `2019-06-25 18:18:54+00`"))
+}
+
+/// A money amount: checked to be a decimal number, kept as written.
+fn decimal(value: &str) -> Result<String, String> {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
+        return Err(format!("`{value}` is not a decimal amount"));
+    }
+    Ok(value.to_string())
+}
+
+/// A count of seconds, whole as in the documented file or with a fraction.
+fn seconds(value: &str) -> Result<Duration, String> {
+    let invalid = || format!("`{value}` is not a number of seconds");
+    if let Ok(whole) = value.parse::<u64>() {
+        return Ok(Duration::from_secs(whole));
+    }
+    let secs: f64 = value.parse().map_err(|_| invalid())?;
+    Duration::try_from_secs_f64(secs).map_err(|_| invalid())
+}
+
+/// A column of the file, in header order.
+#[derive(Debug)]
+enum Column {
+    Known(Known, String),
+    Extra(String),
+}
+
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+/// A row longer than this is not a call record (an unterminated quote
+/// swallowing the file, say); the limit keeps memory bounded.
+const MAX_ROW_BYTES: usize = 1 << 20;
+const MAX_COLUMNS: usize = 4096;
+
+enum Body {
+    /// Waiting for the first two bytes, to tell gzip from plain text.
+    Sniffing(Vec<u8>),
+    Plain,
+    Gzip(Box<MultiGzDecoder<Vec<u8>>>),
+}
+
+/// Turns the export file into records chunk by chunk, holding at most one
+/// row and the records of the last chunk: memory does not grow with the file.
+///
+/// A row that does not fit its columns gives an error in its place and the
+/// rows after it still come; a broken file (corrupt gzip, a row over
+/// [`MAX_ROW_BYTES`], no known column in the header) gives a last error.
+pub(super) struct RecordDecoder {
+    body: Body,
+    csv: Reader,
+    row_bytes: Vec<u8>,
+    ends: Vec<usize>,
+    row_len: usize,
+    ends_len: usize,
+    columns: Option<Vec<Column>>,
+    row: u64,
+    ready: VecDeque<Result<CdrRecord, Error>>,
+    done: bool,
+}
+
+impl RecordDecoder {
+    pub(super) fn new() -> Self {
+        RecordDecoder {
+            body: Body::Sniffing(Vec::with_capacity(GZIP_MAGIC.len())),
+            csv: Reader::new(),
+            row_bytes: vec![0; 4096],
+            ends: vec![0; 64],
+            row_len: 0,
+            ends_len: 0,
+            columns: None,
+            row: 0,
+            ready: VecDeque::new(),
+            done: false,
+        }
+    }
+
+    /// The next record or error decoded so far.
+    pub(super) fn next_ready(&mut self) -> Option<Result<CdrRecord, Error>> {
+        self.ready.pop_front()
+    }
+
+    /// Whether nothing more will be decoded (what is ready may remain).
+    pub(super) fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Ends decoding with `error`, after what is already decoded.
+    pub(super) fn fail(&mut self, error: Error) {
+        self.ready.push_back(Err(error));
+        self.done = true;
+    }
+
+    /// Decodes the next chunk of the body.
+    pub(super) fn push(&mut self, chunk: &[u8]) {
+        if self.done {
+            return;
+        }
+        let text = match &mut self.body {
+            Body::Sniffing(head) => {
+                head.extend_from_slice(chunk);
+                if head.len() < GZIP_MAGIC.len() {
+                    return;
+                }
+                let head = std::mem::take(head);
+                self.body = if head.starts_with(&GZIP_MAGIC) {
+                    Body::Gzip(Box::new(MultiGzDecoder::new(Vec::new())))
+                } else {
+                    Body::Plain
+                };
+                return self.push(&head);
+            }
+            Body::Plain => return self.parse(chunk, false),
+            Body::Gzip(gz) => match gz.write_all(chunk).and_then(|()| gz.flush()) {
+                Ok(()) => std::mem::take(gz.get_mut()),
+                Err(e) => return self.fail(corrupt_gzip(&e)),
+            },
+        };
+        self.parse(&text, false);
+    }
+
+    /// Decodes what remains once the body has ended.
+    pub(super) fn finish(&mut self) {
+        if self.done {
+            return;
+        }
+        let rest = match &mut self.body {
+            Body::Sniffing(head) => std::mem::take(head),
+            Body::Plain => Vec::new(),
+            Body::Gzip(gz) => match gz.try_finish() {
+                Ok(()) => std::mem::take(gz.get_mut()),
+                Err(e) => return self.fail(corrupt_gzip(&e)),
+            },
+        };
+        self.parse(&rest, false);
+        self.parse(&[], true);
+        self.done = true;
+    }
+
+    /// Feeds CSV text to the parser; an empty `input` means the end only when
+    /// `end` is set, since csv-core reads an empty slice as end of data.
+    fn parse(&mut self, mut input: &[u8], end: bool) {
+        loop {
+            if self.done || (input.is_empty() && !end) {
+                return;
+            }
+            let (result, read, written, ended) = self.csv.read_record(
+                input,
+                &mut self.row_bytes[self.row_len..],
+                &mut self.ends[self.ends_len..],
+            );
+            input = &input[read..];
+            self.row_len += written;
+            self.ends_len += ended;
+            match result {
+                ReadRecordResult::InputEmpty | ReadRecordResult::End => return,
+                ReadRecordResult::OutputFull if self.row_bytes.len() >= MAX_ROW_BYTES => {
+                    let reason = format!(
+                        "a row is longer than {MAX_ROW_BYTES} bytes, which no call record is; the file is not a CDR export or is damaged"
+                    );
+                    return self.fail(decode(format!("row {}", self.row + 1), reason, &[]));
+                }
+                ReadRecordResult::OutputFull => {
+                    let grown = self.row_bytes.len() * 2;
+                    self.row_bytes.resize(grown, 0);
+                }
+                ReadRecordResult::OutputEndsFull if self.ends.len() >= MAX_COLUMNS => {
+                    let reason = format!("a row has more than {MAX_COLUMNS} columns");
+                    return self.fail(decode(format!("row {}", self.row + 1), reason, &[]));
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let grown = self.ends.len() * 2;
+                    self.ends.resize(grown, 0);
+                }
+                ReadRecordResult::Record => {
+                    self.on_row();
+                    self.row_len = 0;
+                    self.ends_len = 0;
+                }
+            }
+        }
+    }
+
+    fn on_row(&mut self) {
+        let mut start = 0;
+        let fields: Vec<String> = self.ends[..self.ends_len]
+            .iter()
+            .map(|&end| {
+                // Invalid UTF-8 in one name should not cost the whole export.
+                let field = String::from_utf8_lossy(&self.row_bytes[start..end]).into_owned();
+                start = end;
+                field
+            })
+            .collect();
+        let Some(columns) = &self.columns else {
+            return self.on_header(fields);
+        };
+        self.row += 1;
+        let record = to_record(columns, fields, self.row);
+        self.ready.push_back(record);
+    }
+
+    fn on_header(&mut self, fields: Vec<String>) {
+        let columns: Vec<Column> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let name = if i == 0 {
+                    name.trim_start_matches('\u{feff}')
+                } else {
+                    name
+                };
+                let name = name.trim();
+                match Known::from_header(name) {
+                    Some(known) => Column::Known(known, name.to_string()),
+                    None => Column::Extra(name.to_string()),
+                }
+            })
+            .collect();
+        if !columns.iter().any(|c| matches!(c, Column::Known(..))) {
+            let reason = "none of the header's columns is a CDR column (direction, start_time, destination, …); the file is not a CDR export".to_string();
+            return self.fail(decode("header".into(), reason, fields.join(",").as_bytes()));
+        }
+        self.columns = Some(columns);
+    }
+}
+
+fn to_record(columns: &[Column], fields: Vec<String>, row: u64) -> Result<CdrRecord, Error> {
+    if fields.len() != columns.len() {
+        let reason = format!(
+            "has {} fields where the header has {} columns",
+            fields.len(),
+            columns.len()
+        );
+        return Err(decode(
+            format!("row {row}"),
+            reason,
+            fields.join(",").as_bytes(),
+        ));
+    }
+    let mut record = CdrRecord::default();
+    for (column, value) in columns.iter().zip(&fields) {
+        match column {
+            Column::Extra(name) => {
+                record.extra.insert(name.clone(), value.clone());
+            }
+            Column::Known(..) if value.is_empty() => {}
+            Column::Known(known, name) => {
+                if let Err(reason) = known.set(&mut record, value) {
+                    let at = format!("row {row}, {name}");
+                    return Err(decode(at, reason, fields.join(",").as_bytes()));
+                }
+            }
+        }
+    }
+    Ok(record)
+}
+
+fn decode(path: String, message: String, excerpt: &[u8]) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        operation: DOWNLOAD,
+        path,
+        message,
+        excerpt: error::excerpt(excerpt),
+    }))
+}
+
+fn corrupt_gzip(e: &std::io::Error) -> Error {
+    decode("body".into(), format!("the gzip data is damaged: {e}"), &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use flate2::{Compression, write::GzEncoder};
+
+    /// The header and rows of the Python SDK README's sample export.
+    const SAMPLE: &str = "direction,start_time,end_time,destination,number_alias,callerid,total_cost,destination_name,callerid_country,line_information,result,call_fail_sip_code,call_fail_reason,duration,billed_duration,rate,first_increment,subsequent_increment,cost_subtotal,connect_fee,usf_fee,ccrf,cnam_lookup_fee,custom_x_tag,customer_ip
+Outbound,2019-06-25 18:18:54+00,2019-06-25 18:19:31+00,18774551500,Office Line 2,+12063389999,0.00000000,UNITED STATES - TOLL FREE,N/A,,completed,200,OK,37,42,0.000000,6,6,0.00000000,0.0000,0.00000000,0.00000000,0.00000000,,53.186.152.52:5080
+Inbound,2019-06-25 18:18:00+00,2019-06-25 18:18:29+00,12063389999,Office Line 2,+12069928999,0.00474784,UNITED STATES,UNITED STATES,61,completed,200,OK,29,30,0.001500,6,6,0.00075000,0.0000,0.00000000,0.00009784,0.00390000,,53.186.152.52
+";
+
+    fn gzip(text: &[u8]) -> Vec<u8> {
+        let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+        gz.write_all(text).unwrap();
+        gz.finish().unwrap()
+    }
+
+    /// Decodes `body` fed in chunks of `size` bytes.
+    fn decode_in_chunks(body: &[u8], size: usize) -> Vec<Result<CdrRecord, Error>> {
+        let mut decoder = RecordDecoder::new();
+        let mut out = Vec::new();
+        for chunk in body.chunks(size) {
+            decoder.push(chunk);
+            out.extend(std::iter::from_fn(|| decoder.next_ready()));
+        }
+        decoder.finish();
+        out.extend(std::iter::from_fn(|| decoder.next_ready()));
+        assert!(decoder.is_done());
+        out
+    }
+
+    fn records(body: &[u8]) -> Vec<CdrRecord> {
+        decode_in_chunks(body, 1 << 16)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    fn message(result: &Result<CdrRecord, Error>) -> String {
+        result.as_ref().unwrap_err().to_string()
+    }
+
+    #[test]
+    fn every_documented_column_is_typed() {
+        let rows = records(SAMPLE.as_bytes());
+        assert_eq!(rows.len(), 2);
+        let r = &rows[1];
+        assert_eq!(r.direction, Some(CallDirection::Inbound));
+        assert_eq!(
+            r.start_time,
+            Some(Utc.with_ymd_and_hms(2019, 6, 25, 18, 18, 0).unwrap())
+        );
+        assert_eq!(
+            r.end_time,
+            Some(Utc.with_ymd_and_hms(2019, 6, 25, 18, 18, 29).unwrap())
+        );
+        assert_eq!(r.destination.as_deref(), Some("12063389999"));
+        assert_eq!(r.number_alias.as_deref(), Some("Office Line 2"));
+        assert_eq!(r.callerid.as_deref(), Some("+12069928999"));
+        assert_eq!(r.total_cost.as_deref(), Some("0.00474784"));
+        assert_eq!(r.destination_name.as_deref(), Some("UNITED STATES"));
+        assert_eq!(r.callerid_country.as_deref(), Some("UNITED STATES"));
+        assert_eq!(r.line_information.as_deref(), Some("61"));
+        assert_eq!(r.result.as_deref(), Some("completed"));
+        assert_eq!(r.call_fail_sip_code, Some(200));
+        assert_eq!(r.call_fail_reason.as_deref(), Some("OK"));
+        assert_eq!(r.duration, Some(Duration::from_secs(29)));
+        assert_eq!(r.billed_duration, Some(Duration::from_secs(30)));
+        assert_eq!(r.rate.as_deref(), Some("0.001500"));
+        assert_eq!(r.first_increment, Some(Duration::from_secs(6)));
+        assert_eq!(r.subsequent_increment, Some(Duration::from_secs(6)));
+        assert_eq!(r.cost_subtotal.as_deref(), Some("0.00075000"));
+        assert_eq!(r.connect_fee.as_deref(), Some("0.0000"));
+        assert_eq!(r.usf_fee.as_deref(), Some("0.00000000"));
+        assert_eq!(r.ccrf.as_deref(), Some("0.00009784"));
+        assert_eq!(r.cnam_lookup_fee.as_deref(), Some("0.00390000"));
+        assert_eq!(r.custom_x_tag, None);
+        assert_eq!(r.customer_ip.as_deref(), Some("53.186.152.52"));
+        assert!(r.extra.is_empty());
+        assert_eq!(rows[0].line_information, None, "an empty cell is None");
+    }
+
+    #[test]
+    fn any_chunking_of_plain_or_gzip_bodies_gives_the_same_records() {
+        let whole = records(SAMPLE.as_bytes());
+        let zipped = gzip(SAMPLE.as_bytes());
+        for size in [1, 2, 3, 7, 64] {
+            let plain: Vec<_> = decode_in_chunks(SAMPLE.as_bytes(), size)
+                .into_iter()
+                .map(Result::unwrap)
+                .collect();
+            let unzipped: Vec<_> = decode_in_chunks(&zipped, size)
+                .into_iter()
+                .map(Result::unwrap)
+                .collect();
+            assert_eq!(plain, whole, "plain in chunks of {size}");
+            assert_eq!(unzipped, whole, "gzip in chunks of {size}");
+        }
+    }
+
+    #[test]
+    fn concatenated_gzip_members_are_all_read() {
+        let (head, tail) = SAMPLE.split_at(SAMPLE.find("\nInbound").unwrap() + 1);
+        let mut body = gzip(head.as_bytes());
+        body.extend(gzip(tail.as_bytes()));
+        assert_eq!(records(&body), records(SAMPLE.as_bytes()));
+    }
+
+    #[test]
+    fn unknown_columns_are_kept_and_missing_ones_are_none() {
+        let rows =
+            records(b"Direction,carrier,duration\r\nOUTBOUND,Acme,\"12\"\r\n\r\nsideways,,3.5");
+        assert_eq!(rows.len(), 2, "the blank line is no row");
+        assert_eq!(rows[0].direction, Some(CallDirection::Outbound));
+        assert_eq!(
+            rows[0].extra.get("carrier").map(String::as_str),
+            Some("Acme")
+        );
+        assert_eq!(rows[0].duration, Some(Duration::from_secs(12)));
+        assert_eq!(rows[0].total_cost, None);
+        assert_eq!(
+            rows[1].direction,
+            Some(CallDirection::Unknown("sideways".into()))
+        );
+        assert_eq!(rows[1].direction.as_ref().unwrap().to_string(), "sideways");
+        assert_eq!(rows[1].extra.get("carrier").map(String::as_str), Some(""));
+        assert_eq!(rows[1].duration, Some(Duration::from_millis(3500)));
+    }
+
+    #[test]
+    fn quoted_fields_keep_their_commas_quotes_and_newlines() {
+        let rows =
+            records(b"number_alias,destination\n\"Office, \"\"Main\"\"\nLine\",12065551234\n");
+        assert_eq!(
+            rows[0].number_alias.as_deref(),
+            Some("Office, \"Main\"\nLine")
+        );
+        assert_eq!(rows[0].destination.as_deref(), Some("12065551234"));
+    }
+
+    #[test]
+    fn a_malformed_row_is_an_error_in_its_place_and_later_rows_still_come() {
+        let body = b"direction,duration,total_cost\nInbound,1,0.1\nInbound,2\nInbound,x,0.1\nInbound,3,$1\nOutbound,4,0.4\n";
+        let out = decode_in_chunks(body, 5);
+        assert_eq!(out.len(), 5);
+        assert_eq!(
+            out[0].as_ref().unwrap().duration,
+            Some(Duration::from_secs(1))
+        );
+        let e = message(&out[1]);
+        assert!(
+            e.contains("`row 2`") && e.contains("has 2 fields where the header has 3 columns"),
+            "{e}"
+        );
+        let e = message(&out[2]);
+        assert!(
+            e.contains("`row 3, duration`") && e.contains("`x` is not a number of seconds"),
+            "{e}"
+        );
+        assert!(
+            e.contains("download_cdr_export") && e.contains("Inbound,x,0.1"),
+            "{e}"
+        );
+        let e = message(&out[3]);
+        assert!(
+            e.contains("`row 4, total_cost`") && e.contains("`$1` is not a decimal amount"),
+            "{e}"
+        );
+        assert_eq!(
+            out[4].as_ref().unwrap().duration,
+            Some(Duration::from_secs(4))
+        );
+        assert!(matches!(out[1], Err(Error::Decode(_))));
+    }
+
+    #[test]
+    fn a_damaged_gzip_body_ends_with_an_error_after_what_was_read() {
+        let mut body = gzip(SAMPLE.as_bytes());
+        let last = body.len() - 3;
+        body[last] ^= 0xff; // the stored length: only the end can tell
+        let out = decode_in_chunks(&body, 16);
+        assert_eq!(out.len(), 3);
+        assert!(out[0].is_ok() && out[1].is_ok());
+        let e = message(&out[2]);
+        assert!(e.contains("gzip data is damaged"), "{e}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_cdr_export_is_refused_at_its_header() {
+        let out = decode_in_chunks(b"<html><body>Access Denied</body></html>\nmore\n", 8);
+        assert_eq!(out.len(), 1);
+        let e = message(&out[0]);
+        assert!(
+            e.contains("`header`") && e.contains("not a CDR export"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn empty_and_header_only_files_have_no_records() {
+        assert!(decode_in_chunks(b"", 1).is_empty());
+        assert!(
+            decode_in_chunks(b"d", 1).len() == 1,
+            "one byte is a header with no known column"
+        );
+        assert!(decode_in_chunks(b"direction,duration\n", 3).is_empty());
+        assert!(decode_in_chunks(&gzip(b""), 3).is_empty());
+    }
+
+    #[test]
+    fn a_runaway_row_stops_decoding_instead_of_growing_without_bound() {
+        let mut body = b"direction,number_alias\nInbound,\"".to_vec();
+        body.resize(body.len() + MAX_ROW_BYTES + 10, b'a');
+        let out = decode_in_chunks(&body, 1 << 16);
+        assert_eq!(out.len(), 1);
+        let e = message(&out[0]);
+        assert!(e.contains("`row 1`") && e.contains("longer than"), "{e}");
+    }
+
+    #[test]
+    fn times_are_read_in_the_files_format_and_in_iso_8601() {
+        let expected = Utc.with_ymd_and_hms(2019, 6, 25, 18, 18, 54).unwrap();
+        for text in [
+            "2019-06-25 18:18:54+00",
+            "2019-06-25 18:18:54+0000",
+            "2019-06-25 20:18:54+02:00",
+            "2019-06-25T18:18:54Z",
+            "2019-06-25T18:18:54+00:00",
+            "2019-06-25 18:18:54",
+        ] {
+            assert_eq!(parse_time(text), Ok(expected), "{text}");
+        }
+        assert_eq!(
+            parse_time("2019-06-25 18:18:54.25+00")
+                .unwrap()
+                .timestamp_subsec_millis(),
+            250
+        );
+        assert!(parse_time("25/06/2019").is_err());
+    }
+
+    #[test]
+    fn money_must_be_decimal_text() {
+        for ok in ["0", "0.00474784", "-1.5", ".5", "12."] {
+            assert_eq!(decimal(ok).as_deref(), Ok(ok));
+        }
+        for bad in ["", ".", "-", "1e3", "$1", "1,5", "0.1.2", " 1"] {
+            assert!(decimal(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_column() {
+        let rows = records("\u{feff}direction\nInbound\n".as_bytes());
+        assert_eq!(rows[0].direction, Some(CallDirection::Inbound));
+    }
+}

@@ -1,0 +1,451 @@
+//! The client, its builder and its configuration. Credentials live here and
+//! nowhere else; they are never printed.
+
+use crate::{
+    error::Error,
+    retry::{Clock, RetryPolicy, TokioClock},
+    transport::{Settings, Transport},
+};
+use base64::Engine as _;
+use reqwest::{Url, header::HeaderValue};
+use std::{fmt, net::IpAddr, sync::Arc, time::Duration};
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.flowroute.com";
+/// Environment variable holding the API access key (the name the official SDK demos use).
+pub const ENV_ACCESS_KEY: &str = "FR_ACCESS_KEY";
+/// Environment variable holding the API secret key.
+pub const ENV_SECRET_KEY: &str = "FR_SECRET_KEY";
+/// Environment variable overriding the base URL (a simulator, a proxy).
+pub const ENV_BASE_URL: &str = "FLOWROUTE_BASE_URL";
+
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for one attempt, from sending to the last byte of the answer.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default time allowed for a whole call, retries and their waits included.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+/// Default largest answer read: 16 MiB (a page of 200 message records is
+/// about 200 KiB; anything near the limit is not a Flowroute answer).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// A Flowroute API client. Cheap to clone (one `Arc`), `Send + Sync`; clones
+/// share one connection pool.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), flowroute::Error> {
+/// let client = flowroute::Client::from_env()?;
+/// let numbers = client.numbers().list().limit(5).page().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) raw: flowroute_raw::Client,
+    base_url: Url,
+    access_key: String,
+    authorization: HeaderValue,
+    user_agent: HeaderValue,
+    settings: Settings,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment: [`ENV_ACCESS_KEY`],
+    /// [`ENV_SECRET_KEY`] and, optionally, [`ENV_BASE_URL`].
+    pub fn from_env() -> Result<Client, Error> {
+        let var = |name: &str| std::env::var(name).ok();
+        let mut builder = Client::builder().credentials(
+            var(ENV_ACCESS_KEY).unwrap_or_default(),
+            var(ENV_SECRET_KEY).unwrap_or_default(),
+        );
+        if let Some(url) = var(ENV_BASE_URL).filter(|u| !u.trim().is_empty()) {
+            builder = builder.base_url(url);
+        }
+        builder.build().map_err(|e| match e {
+            Error::Config { reason } => Error::config(format!(
+                "{reason} (from the environment: set {ENV_ACCESS_KEY} and {ENV_SECRET_KEY})"
+            )),
+            other => other,
+        })
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The generated low-level client, for anything this crate does not cover.
+    /// It shares this client's connection pool, credentials and policies.
+    pub fn raw(&self) -> &flowroute_raw::Client {
+        &self.inner.raw
+    }
+
+    /// A client that retries by `policy`; it shares this one's connections.
+    /// For one call: `client.with_retry_policy(RetryPolicy::none()).routes()…`.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {
+        self.with_settings(|s| s.retry = policy)
+    }
+
+    /// A client whose attempts each time out after `timeout`; it shares this one's connections.
+    pub fn with_request_timeout(&self, timeout: Duration) -> Client {
+        self.with_settings(|s| s.request_timeout = timeout)
+    }
+
+    /// A client whose calls, retries included, end after `deadline`; it shares
+    /// this one's connections.
+    pub fn with_deadline(&self, deadline: Duration) -> Client {
+        self.with_settings(|s| s.deadline = deadline)
+    }
+
+    fn with_settings(&self, change: impl FnOnce(&mut Settings)) -> Client {
+        let inner = &self.inner;
+        let mut settings = inner.settings.clone();
+        change(&mut settings);
+        let http = flowroute_raw::ClientInfo::client(&inner.raw).clone();
+        Client::assemble(
+            inner.base_url.clone(),
+            inner.access_key.clone(),
+            inner.authorization.clone(),
+            inner.user_agent.clone(),
+            settings,
+            http,
+        )
+    }
+
+    fn assemble(
+        base_url: Url,
+        access_key: String,
+        authorization: HeaderValue,
+        user_agent: HeaderValue,
+        settings: Settings,
+        http: reqwest::Client,
+    ) -> Client {
+        let transport = Transport {
+            authorization: authorization.clone(),
+            user_agent: user_agent.clone(),
+            settings: settings.clone(),
+        };
+        let raw = flowroute_raw::Client::new_with_client(
+            base_url.as_str().trim_end_matches('/'),
+            http,
+            flowroute_raw::Inner::with_executor(Arc::new(transport)),
+        );
+        Client {
+            inner: Arc::new(Inner {
+                raw,
+                base_url,
+                access_key,
+                authorization,
+                user_agent,
+                settings,
+            }),
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("access_key", &self.inner.access_key)
+            .field("secret_key", &"<redacted>")
+            .field("settings", &self.inner.settings)
+            .finish()
+    }
+}
+
+/// Configures a [`Client`]. Everything but the credentials has a default.
+#[derive(Default)]
+pub struct ClientBuilder {
+    access_key: Option<String>,
+    secret_key: Option<String>,
+    base_url: Option<String>,
+    allow_insecure_http: bool,
+    connect_timeout: Option<Duration>,
+    request_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
+    deadline: Option<Duration>,
+    max_response_bytes: Option<usize>,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl ClientBuilder {
+    /// The API access key (the HTTP Basic user) and secret key (the password),
+    /// from Manage › Preferences › API Control.
+    pub fn credentials(
+        mut self,
+        access_key: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> Self {
+        self.access_key = Some(access_key.into());
+        self.secret_key = Some(secret_key.into());
+        self
+    }
+
+    /// Where to send requests; default [`DEFAULT_BASE_URL`]. Must be `https`,
+    /// unless the host is loopback (a local simulator) or
+    /// [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Allows a plain `http` base URL on a non-loopback host. Credentials then
+    /// cross the network unencrypted: only for trusted networks.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Time allowed to open a connection; default [`DEFAULT_CONNECT_TIMEOUT`].
+    /// Ignored when [`http_client`](Self::http_client) is given.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for each attempt; default [`DEFAULT_REQUEST_TIMEOUT`].
+    /// It applies to a client given with [`http_client`](Self::http_client) too.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for a whole call, retries and their waits included;
+    /// default [`DEFAULT_DEADLINE`]. No call waits longer.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// When to send a failed request again; default [`RetryPolicy::default`].
+    /// See [`retry`](crate::retry) for which operations are retried.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The largest answer read, in bytes; default [`DEFAULT_MAX_RESPONSE_BYTES`].
+    /// A larger one is [`Error::ResponseTooLarge`], never an unbounded buffer.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Where backoff waits and deadlines read the time; default [`TokioClock`].
+    /// Tests give a fake clock so that retries run instantly.
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Replaces the `User-Agent`; default `flowroute-rs/<version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Uses this `reqwest::Client` (its pool, proxy, TLS and timeouts) instead
+    /// of building one. Credentials and user agent are still added per request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let access_key = self.access_key.unwrap_or_default();
+        let secret_key = self.secret_key.unwrap_or_default();
+        if access_key.trim().is_empty() || secret_key.trim().is_empty() {
+            return Err(Error::config(
+                "the access key and the secret key are both required and must not be empty",
+            ));
+        }
+        if access_key.contains(':') {
+            return Err(Error::config(
+                "the access key cannot contain `:` (HTTP Basic separates user and password with it)",
+            ));
+        }
+        let base_url = parse_base_url(
+            self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+            self.allow_insecure_http,
+        )?;
+
+        let token =
+            base64::engine::general_purpose::STANDARD.encode(format!("{access_key}:{secret_key}"));
+        let mut authorization = HeaderValue::try_from(format!("Basic {token}")).map_err(|_| {
+            Error::config("the credentials contain characters that cannot go in an HTTP header")
+        })?;
+        authorization.set_sensitive(true);
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| concat!("flowroute-rs/", env!("CARGO_PKG_VERSION")).to_string());
+        let user_agent = HeaderValue::try_from(user_agent)
+            .map_err(|_| Error::config("the user agent is not a valid header value"))?;
+
+        let http = match self.http {
+            Some(http) => http,
+            // The per-attempt timeout is set on each request, within the deadline.
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .build()
+                .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        let settings = Settings {
+            retry: self.retry.unwrap_or_default(),
+            request_timeout: self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
+            deadline: self.deadline.unwrap_or(DEFAULT_DEADLINE),
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
+        };
+        Ok(Client::assemble(
+            base_url,
+            access_key,
+            authorization,
+            user_agent,
+            settings,
+            http,
+        ))
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("access_key", &self.access_key)
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("base_url", &self.base_url)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http.is_some())
+            .field("retry", &self.retry)
+            .field("deadline", &self.deadline)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+fn parse_base_url(input: &str, allow_insecure_http: bool) -> Result<Url, Error> {
+    let url = Url::parse(input.trim())
+        .map_err(|e| Error::config(format!("base URL `{input}` is not a URL: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config(
+            "the base URL must not carry credentials; use `credentials(…)`",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(format!(
+            "base URL `{input}` must not have a query or fragment"
+        )));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if allow_insecure_http || is_loopback(&url) => Ok(url),
+        "http" => Err(Error::config(format!(
+            "base URL `{input}` is plain http on a non-loopback host, which would send the credentials unencrypted; use https, or opt in with `allow_insecure_http(true)`"
+        ))),
+        other => Err(Error::config(format!(
+            "base URL `{input}` has scheme `{other}`; use https"
+        ))),
+    }
+}
+
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let ip = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || ip.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder() -> ClientBuilder {
+        Client::builder().credentials("acct", "s3cr3t-value")
+    }
+
+    #[test]
+    fn missing_or_empty_credentials_fail_at_construction() {
+        for b in [
+            Client::builder(),
+            Client::builder().credentials("", "x"),
+            Client::builder().credentials("a", " "),
+        ] {
+            let e = b.build().unwrap_err().to_string();
+            assert!(
+                e.contains("access key and the secret key are both required"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_http_is_refused_unless_loopback_or_opted_in() {
+        let e = builder()
+            .base_url("http://api.example.com")
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unencrypted") && e.contains("allow_insecure_http"),
+            "{e}"
+        );
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+        ] {
+            assert!(builder().base_url(ok).build().is_ok(), "{ok}");
+        }
+        assert!(
+            builder()
+                .base_url("http://api.example.com")
+                .allow_insecure_http(true)
+                .build()
+                .is_ok()
+        );
+        assert!(builder().base_url("ftp://x").build().is_err());
+        assert!(builder().base_url("https://u:p@x").build().is_err());
+        assert!(builder().base_url("not a url").build().is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let b = builder();
+        let shown = format!("{b:?}");
+        assert!(
+            !shown.contains("s3cr3t-value") && shown.contains("<redacted>"),
+            "{shown}"
+        );
+        let c = b.build().unwrap();
+        let shown = format!("{c:?} {:?}", c.raw());
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
+        let token = base64::engine::general_purpose::STANDARD.encode("acct:s3cr3t-value");
+        assert!(!shown.contains(&token), "{shown}");
+    }
+
+    #[test]
+    fn default_base_url_is_production() {
+        assert_eq!(
+            builder().build().unwrap().base_url().as_str(),
+            "https://api.flowroute.com/"
+        );
+    }
+}

@@ -1,0 +1,624 @@
+//! SMS and MMS (Messages v2.1): sending, message detail records (MDRs), and the
+//! callback URLs Flowroute POSTs inbound messages and delivery receipts to.
+//!
+//! ```no_run
+//! # async fn run(client: flowroute::Client) -> Result<(), flowroute::Error> {
+//! use flowroute::messages::Message;
+//! let (from, to) = ("12012673227".parse()?, "12065551234".parse()?);
+//! let id = client.messages().send(Message::sms(from, to, "hello")).await?;
+//! let record = client.messages().get(&id).await?;
+//! println!("{}: {}", record.id, record.status);
+//! # Ok(()) }
+//! ```
+//!
+//! # Limits
+//!
+//! Flowroute accepts 5 SMS and 1 MMS per second per access key and endpoint,
+//! and answers 429 beyond that. An MMS, text included, may total at most
+//! 750 kB; Flowroute fetches the media itself and answers 422 when a file is
+//! too large.
+//!
+//! # Segments
+//!
+//! An SMS has no documented maximum length, but it is split into segments and
+//! billed per segment: an ASCII body of up to 160 characters is one segment;
+//! a longer one is split into segments of 140 characters (Flowroute's figure);
+//! a body with any non-ASCII character is sent as UCS-2, 70 characters per
+//! segment. [`Message::segments`] estimates the count.
+
+use crate::IntoChecked;
+use crate::{
+    Client, Error, MessageId, PhoneNumber,
+    pagination::{ListRequest, Page, Query, offset_i32, sealed},
+    transport::call,
+};
+use chrono::{DateTime, Utc};
+use flowroute_raw::{BoxFuture, types};
+use reqwest::Url;
+use serde::Serialize;
+use serde_json::Value;
+
+pub use flowroute_raw::open_enums::{CallbackType, MessageDirection, MessageType};
+
+/// The most an MMS may carry, text included: "750 kB", read as 750 KiB so that
+/// only text certainly too large is refused (Flowroute's own 422 names 767 840
+/// bytes). The text is the only part the SDK can measure; Flowroute measures
+/// the media when it fetches them.
+const MMS_MAX_BYTES: usize = 750 * 1024;
+
+/// An ASCII body up to this many characters is one SMS segment.
+const SINGLE_SEGMENT_ASCII: usize = 160;
+/// Characters per segment of a longer ASCII body, as Flowroute states it.
+const SEGMENT_ASCII: usize = 140;
+/// UCS-2 code units per segment of a body with any non-ASCII character.
+const SEGMENT_UCS2: usize = 70;
+
+/// A message to send: an SMS ([`Message::sms`]) or an MMS ([`Message::mms`]).
+///
+/// It is checked by [`Messages::send`] before anything is sent: an SMS needs a
+/// non-empty body and carries no media; an MMS needs a body, media or both,
+/// and its text may not exceed 750 kB; media and DLR URLs must be `http` or
+/// `https`.
+///
+/// ```
+/// use flowroute::messages::Message;
+/// let (from, to) = ("12012673227".parse()?, "12065551234".parse()?);
+/// let sms = Message::sms(from, to, "hello").dlr_callback("https://example.com/dlr");
+/// let mms = Message::mms("12012673227".parse()?, "12065551234".parse()?)
+///     .body("look")
+///     .media_url("https://example.com/cat.gif");
+/// # Ok::<(), flowroute::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct Message {
+    from: PhoneNumber,
+    to: PhoneNumber,
+    body: Option<String>,
+    media_urls: Vec<String>,
+    is_mms: bool,
+    text_only: bool,
+    dlr_callback: Option<String>,
+}
+
+impl Message {
+    /// An SMS from a number on your account to `to`.
+    pub fn sms(from: PhoneNumber, to: PhoneNumber, body: impl Into<String>) -> Self {
+        Message {
+            from,
+            to,
+            body: Some(body.into()),
+            media_urls: Vec::new(),
+            is_mms: false,
+            text_only: false,
+            dlr_callback: None,
+        }
+    }
+
+    /// An MMS from a number on your account to `to`; add a
+    /// [`body`](Self::body), [`media_url`](Self::media_url)s, or both.
+    pub fn mms(from: PhoneNumber, to: PhoneNumber) -> Self {
+        Message {
+            is_mms: true,
+            body: None,
+            ..Message::sms(from, to, "")
+        }
+    }
+
+    /// The text (replacing any set before).
+    pub fn body(mut self, body: impl Into<String>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    /// Attaches a publicly reachable media file (MMS only); may be called again
+    /// for more files, all within the 750 kB total.
+    pub fn media_url(mut self, url: impl Into<String>) -> Self {
+        self.media_urls.push(url.into());
+        self
+    }
+
+    /// Sends the text as an MMS without media (Flowroute's `is_mms`), for
+    /// instance to avoid splitting a long text into SMS segments.
+    pub fn text_only_mms(mut self) -> Self {
+        self.is_mms = true;
+        self.text_only = true;
+        self
+    }
+
+    /// Where Flowroute POSTs this message's delivery receipts, instead of the
+    /// number's or the account's DLR callback URL.
+    pub fn dlr_callback(mut self, url: impl Into<String>) -> Self {
+        self.dlr_callback = Some(url.into());
+        self
+    }
+
+    /// An estimate of the SMS segments the body is billed as (see the
+    /// [module docs](self)): 1 for an ASCII body up to 160 characters, else one
+    /// per 140 characters; with any non-ASCII character, one per 70 UCS-2
+    /// characters. An MMS is one message; an empty body is 0 segments.
+    ///
+    /// ```
+    /// use flowroute::messages::Message;
+    /// let sms = |text: &str| Message::sms("12012673227".parse().unwrap(), "12065551234".parse().unwrap(), text);
+    /// assert_eq!(sms(&"a".repeat(160)).segments(), 1);
+    /// assert_eq!(sms(&"a".repeat(161)).segments(), 2);
+    /// assert_eq!(sms(&"é".repeat(80)).segments(), 2);
+    /// ```
+    pub fn segments(&self) -> u32 {
+        if self.is_mms {
+            return 1;
+        }
+        let body = self.body.as_deref().unwrap_or_default();
+        let count = if body.is_ascii() {
+            match body.len() {
+                0 => 0,
+                n if n <= SINGLE_SEGMENT_ASCII => 1,
+                n => n.div_ceil(SEGMENT_ASCII),
+            }
+        } else {
+            body.encode_utf16().count().div_ceil(SEGMENT_UCS2)
+        };
+        u32::try_from(count).unwrap_or(u32::MAX)
+    }
+
+    fn into_raw(self) -> Result<types::NewMessage, Error> {
+        let body_len = self.body.as_deref().map_or(0, str::len);
+        if !self.is_mms {
+            if body_len == 0 {
+                return Err(Error::invalid_input(
+                    "body",
+                    "is empty; an SMS needs text (use Message::mms for media)",
+                ));
+            }
+            if !self.media_urls.is_empty() {
+                return Err(Error::invalid_input(
+                    "media_url",
+                    "an SMS carries no media; build the message with Message::mms",
+                ));
+            }
+        } else {
+            if body_len == 0 && self.media_urls.is_empty() {
+                return Err(Error::invalid_input(
+                    "body",
+                    "an MMS needs a body, a media URL or both",
+                ));
+            }
+            if self.text_only && !self.media_urls.is_empty() {
+                return Err(Error::invalid_input(
+                    "media_url",
+                    "a text-only MMS carries no media; drop text_only_mms() or the media",
+                ));
+            }
+            if body_len > MMS_MAX_BYTES {
+                return Err(Error::invalid_input(
+                    "body",
+                    format!(
+                        "is {body_len} bytes; an MMS may total at most 750 kB ({MMS_MAX_BYTES} bytes), text included"
+                    ),
+                ));
+            }
+        }
+        let media_urls = self
+            .media_urls
+            .iter()
+            .map(|url| http_url("media_url", url))
+            .collect::<Result<Vec<_>, _>>()?;
+        let dlr_callback = self
+            .dlr_callback
+            .as_deref()
+            .map(|url| http_url("dlr_callback", url))
+            .transpose()?;
+        Ok(types::NewMessage {
+            // `media_urls` already make a message an MMS; `is_mms` is what
+            // Flowroute documents for the text-only kind.
+            is_mms: (self.is_mms && media_urls.is_empty()).then_some(true),
+            body: self.body.filter(|b| !b.is_empty()),
+            dlr_callback,
+            from: self.from.to_string(),
+            media_urls,
+            to: self.to.to_string(),
+        })
+    }
+}
+
+/// Checks that `url` is an absolute `http` or `https` URL, which is all
+/// Flowroute can fetch from or POST to, and returns it trimmed.
+fn http_url(field: &'static str, url: &str) -> Result<String, Error> {
+    let url = url.trim();
+    match Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(url.to_string()),
+        Ok(parsed) => Err(Error::invalid_input(
+            field,
+            format!(
+                "`{url}` has scheme `{}`; use http or https",
+                parsed.scheme()
+            ),
+        )),
+        Err(e) => Err(Error::invalid_input(
+            field,
+            format!("`{url}` is not an absolute http(s) URL: {e}"),
+        )),
+    }
+}
+
+/// A callback type goes into a path that also serves message ids: a value this
+/// SDK does not know must still look like a callback name.
+fn check_callback_type(callback_type: &CallbackType) -> Result<(), Error> {
+    let name = callback_type.as_str();
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(Error::invalid_input(
+            "callback type",
+            format!("`{name}` is not a callback name such as `sms_callback`"),
+        ));
+    }
+    Ok(())
+}
+
+/// A message detail record (MDR): one SMS or MMS, inbound or outbound, as
+/// Flowroute recorded it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Mdr {
+    /// The record id (`mdr2-…`).
+    pub id: MessageId,
+    /// The sender.
+    pub from: PhoneNumber,
+    /// The recipient.
+    pub to: PhoneNumber,
+    /// The text; `None` for an MMS without text.
+    pub body: Option<String>,
+    /// Whether Flowroute received the message or sent it for you.
+    pub direction: MessageDirection,
+    /// The kind of Flowroute number involved.
+    pub message_type: MessageType,
+    /// The last known state in Flowroute's words (`delivered`, `message
+    /// buffered`, …); free text, empty when not applicable (inbound MMS).
+    pub status: String,
+    /// Whether the message is an MMS.
+    pub is_mms: bool,
+    /// When Flowroute received or sent the message.
+    pub timestamp: Option<DateTime<Utc>>,
+    /// The charge in billionths of a US dollar, as sent (`4000000` = $0.004);
+    /// 0 when Flowroute leaves it out.
+    pub amount_nanodollars: i64,
+    /// The charge as Flowroute formats it, such as `$0.0040`.
+    pub amount_display: Option<String>,
+    /// The body's character encoding: 0 for ASCII (GSM), 8 for UCS-2.
+    pub message_encoding: Option<i64>,
+    /// Delivery receipts so far (outbound SMS only; empty otherwise).
+    pub delivery_receipts: Vec<DeliveryReceipt>,
+    /// The ids of an MMS's media files.
+    pub media_ids: Vec<String>,
+    /// The URL an inbound SMS was delivered to.
+    pub message_callback_url: Option<String>,
+}
+
+impl Mdr {
+    pub(crate) fn from_raw(mdr: types::Mdr) -> Mdr {
+        let a = mdr.attributes.unwrap_or_default();
+        let number = |n: Option<String>| PhoneNumber::from_server(&n.unwrap_or_default());
+        Mdr {
+            id: MessageId::from_server(mdr.id),
+            from: number(a.from),
+            to: number(a.to),
+            body: a.body,
+            // A record without these is one Flowroute did not describe; keep it
+            // visible rather than failing the whole page.
+            direction: a
+                .direction
+                .unwrap_or_else(|| MessageDirection::Unknown(String::new())),
+            message_type: a
+                .message_type
+                .unwrap_or_else(|| MessageType::Unknown(String::new())),
+            status: a.status.unwrap_or_default(),
+            is_mms: a.is_mms.unwrap_or_default(),
+            timestamp: a.timestamp,
+            amount_nanodollars: a.amount_nanodollars.unwrap_or_default(),
+            amount_display: a.amount_display,
+            message_encoding: a.message_encoding.map(i64::from),
+            delivery_receipts: a
+                .delivery_receipts
+                .unwrap_or_default()
+                .into_iter()
+                .map(DeliveryReceipt::from_raw)
+                .collect(),
+            media_ids: mdr
+                .relationships
+                .and_then(|r| r.media)
+                .map(|m| m.data.into_iter().map(|media| media.id).collect())
+                .unwrap_or_default(),
+            message_callback_url: a.message_callback_url,
+        }
+    }
+}
+
+/// One delivery receipt (DLR) of an outbound SMS. Usually there are two:
+/// level 1 when Flowroute hands the message to the carrier, level 2 with the
+/// carrier's answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DeliveryReceipt {
+    /// 1 for the hand-over to the carrier, 2 for what happened after.
+    pub level: Option<i32>,
+    /// The state in words, such as `message buffered`; free text.
+    pub status: Option<String>,
+    /// Flowroute's receipt code, such as `1003`. Flowroute sends it as a number,
+    /// a string or null; it is kept as text.
+    pub status_code: Option<String>,
+    /// The code in words, such as `Message accepted by Carrier`.
+    pub status_code_description: Option<String>,
+    /// When the receipt was recorded.
+    pub timestamp: Option<DateTime<Utc>>,
+}
+
+impl DeliveryReceipt {
+    pub(crate) fn from_raw(dlr: types::DeliveryReceipt) -> DeliveryReceipt {
+        DeliveryReceipt {
+            level: dlr.level,
+            status: dlr.status,
+            status_code: match dlr.status_code {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s),
+                Some(other) => Some(other.to_string()),
+            },
+            status_code_description: dlr.status_code_description,
+            timestamp: dlr.timestamp,
+        }
+    }
+}
+
+/// A registered messaging callback URL.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Callback {
+    /// The URL Flowroute POSTs to.
+    pub callback_url: Option<String>,
+    /// The product the callback belongs to, such as `dlr`.
+    pub product: Option<String>,
+    /// The Messaging API version deciding the shape of the POSTs (not always sent).
+    pub api_version: Option<String>,
+}
+
+impl Callback {
+    pub(crate) fn from_raw(doc: types::CallbackDocument) -> Callback {
+        let a = doc.data.attributes.unwrap_or_default();
+        Callback {
+            callback_url: a.callback_url,
+            product: a.product,
+            api_version: a.api_version,
+        }
+    }
+}
+
+/// Filters for [`Messages::list`]: the time window.
+#[derive(Debug, Clone)]
+pub struct MdrQuery {
+    start: DateTime<Utc>,
+    end: Option<DateTime<Utc>>,
+}
+
+impl sealed::Sealed for MdrQuery {}
+
+impl Query for MdrQuery {
+    type Item = Mdr;
+    const OPERATION: &'static str = "look_up_a_set_of_messages";
+    const MAX_LIMIT: Option<u32> = None;
+
+    fn fetch<'a>(
+        &'a self,
+        client: &'a Client,
+        offset: u32,
+        limit: Option<u32>,
+    ) -> BoxFuture<'a, Result<Page<Mdr>, Error>> {
+        Box::pin(async move {
+            let mut request = client
+                .raw()
+                .look_up_a_set_of_messages()
+                .start_date(self.start)
+                .offset(offset_i32(offset)?);
+            if let Some(end) = self.end {
+                request = request.end_date(end);
+            }
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            let list = call(request.send()).await?;
+            Ok(Page::from_raw(list.data, list.links, offset, Mdr::from_raw))
+        })
+    }
+}
+
+impl ListRequest<MdrQuery> {
+    /// The last moment to include; without it the window runs to now. Must not
+    /// be before the start.
+    pub fn end(mut self, end: impl Into<DateTime<Utc>>) -> Self {
+        let end = end.into();
+        if end < self.query.start {
+            let reason = format!(
+                "{} is before the start {}",
+                end.to_rfc3339(),
+                self.query.start.to_rfc3339()
+            );
+            return self.reject("end", reason);
+        }
+        self.query.end = Some(end);
+        self
+    }
+}
+
+/// Messages and messaging callbacks, from [`Client::messages`].
+#[derive(Debug, Clone)]
+pub struct Messages {
+    client: Client,
+}
+
+impl Client {
+    /// SMS and MMS, their detail records and messaging callback URLs.
+    pub fn messages(&self) -> Messages {
+        Messages {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Messages {
+    /// Sends an SMS or MMS and returns its id once Flowroute has queued it
+    /// (202); delivery is reported later through delivery receipts.
+    ///
+    /// The message is checked first (see [`Message`]); a rejected one never
+    /// reaches Flowroute.
+    ///
+    /// Never retried by the SDK: when the answer is lost (a timeout, a broken
+    /// connection) the message may have been sent, and sending again could
+    /// deliver it twice. Look it up with [`list`](Self::list) before retrying
+    /// yourself.
+    pub async fn send(&self, message: Message) -> Result<MessageId, Error> {
+        let body = message.into_raw()?;
+        let doc = call(self.client.raw().send_a_message().body(body).send()).await?;
+        Ok(MessageId::from_server(doc.data.id))
+    }
+
+    /// The detail records of the messages sent and received from `start` on
+    /// (UTC), inbound and outbound; narrow the window with
+    /// [`end`](ListRequest::end). Flowroute documents no maximum page size for
+    /// this list.
+    pub fn list(&self, start: impl Into<DateTime<Utc>>) -> ListRequest<MdrQuery> {
+        ListRequest::new(
+            &self.client,
+            MdrQuery {
+                start: start.into(),
+                end: None,
+            },
+        )
+    }
+
+    /// The detail record of one message.
+    pub async fn get(&self, id: impl IntoChecked<MessageId>) -> Result<Mdr, Error> {
+        let id = id.into_checked()?;
+        let doc = call(
+            self.client
+                .raw()
+                .look_up_a_message_detail_record()
+                .message_id(id.as_str())
+                .send(),
+        )
+        .await?;
+        Ok(Mdr::from_raw(doc.data))
+    }
+
+    /// Sets the URL Flowroute POSTs to for every number on the account (a
+    /// number's own URL, or a message's DLR URL, takes precedence).
+    pub async fn set_account_callback(
+        &self,
+        callback_type: CallbackType,
+        url: impl AsRef<str>,
+    ) -> Result<(), Error> {
+        check_callback_type(&callback_type)?;
+        let callback_url = http_url("callback_url", url.as_ref())?;
+        call(
+            self.client
+                .raw()
+                .set_account_callback_url()
+                .callback_type(callback_type)
+                .body(types::CallbackUrlBody { callback_url })
+                .send(),
+        )
+        .await
+    }
+
+    /// The account's URL for one kind of notification.
+    pub async fn account_callback(&self, callback_type: CallbackType) -> Result<Callback, Error> {
+        check_callback_type(&callback_type)?;
+        let doc = call(
+            self.client
+                .raw()
+                .look_up_account_callback_url()
+                .callback_type(callback_type)
+                .send(),
+        )
+        .await?;
+        Ok(Callback::from_raw(doc))
+    }
+
+    /// Removes the account's URL for one kind of notification.
+    pub async fn remove_account_callback(&self, callback_type: CallbackType) -> Result<(), Error> {
+        check_callback_type(&callback_type)?;
+        call(
+            self.client
+                .raw()
+                .remove_account_callback_url()
+                .callback_type(callback_type)
+                .send(),
+        )
+        .await
+    }
+
+    /// Sets the URL Flowroute POSTs to for one number, overriding the
+    /// account's URL for it.
+    pub async fn set_number_callback(
+        &self,
+        number: impl IntoChecked<PhoneNumber>,
+        callback_type: CallbackType,
+        url: impl AsRef<str>,
+    ) -> Result<(), Error> {
+        let number = number.into_checked()?;
+        check_callback_type(&callback_type)?;
+        let callback_url = http_url("callback_url", url.as_ref())?;
+        let body = types::NumberCallbackUrlDocument {
+            data: types::NumberCallbackUrlData {
+                attributes: types::NumberCallbackUrlAttributes { callback_url },
+            },
+        };
+        call(
+            self.client
+                .raw()
+                .set_number_callback_url()
+                .number_id(number.as_str())
+                .callback_type(callback_type)
+                .body(body)
+                .send(),
+        )
+        .await
+    }
+
+    /// A number's own URL for one kind of notification.
+    pub async fn number_callback(
+        &self,
+        number: impl IntoChecked<PhoneNumber>,
+        callback_type: CallbackType,
+    ) -> Result<Callback, Error> {
+        let number = number.into_checked()?;
+        check_callback_type(&callback_type)?;
+        let doc = call(
+            self.client
+                .raw()
+                .look_up_number_callback_url()
+                .number_id(number.as_str())
+                .callback_type(callback_type)
+                .send(),
+        )
+        .await?;
+        Ok(Callback::from_raw(doc))
+    }
+
+    /// Removes a number's own URL for one kind of notification; the account's
+    /// URL applies to it again.
+    pub async fn remove_number_callback(
+        &self,
+        number: impl IntoChecked<PhoneNumber>,
+        callback_type: CallbackType,
+    ) -> Result<(), Error> {
+        let number = number.into_checked()?;
+        check_callback_type(&callback_type)?;
+        call(
+            self.client
+                .raw()
+                .remove_number_callback_url()
+                .number_id(number.as_str())
+                .callback_type(callback_type)
+                .send(),
+        )
+        .await
+    }
+}

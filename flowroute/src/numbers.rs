@@ -1,0 +1,1019 @@
+//! Phone numbers: the ones on your account (list, details, update, release) and
+//! Flowroute's inventory of numbers to buy (search by digits or place, browse
+//! area codes, exchanges and pricing tiers, purchase).
+//!
+//! Costs are kept as Flowroute sends them: `f64` US dollars.
+
+use crate::IntoChecked;
+use crate::{
+    Client, CnamId, E911Id, Error, PhoneNumber, RouteId,
+    pagination::{ListRequest, Page, Query, offset_i32, sealed},
+    routes::{Route, RouteType},
+    transport::{call, call_with_status},
+};
+use flowroute_raw::{BoxFuture, types};
+use reqwest::{StatusCode, Url};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use flowroute_raw::open_enums::{AvailableNumberType, NumberType, SearchOrderBy};
+
+/// A phone number on your account.
+///
+/// Attributes Flowroute leaves out are `None` rather than guessed; the first six
+/// fields are in every documented answer, the rest only in newer ones (such as
+/// purchase answers).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AccountNumber {
+    /// The number, such as `12012673227`.
+    pub number: PhoneNumber,
+    /// Your name for the number (not unique, at most 64 characters).
+    pub alias: Option<String>,
+    /// Whether the caller's name is looked up (a charged CNAM dip) on inbound calls.
+    pub cnam_lookups_enabled: Option<bool>,
+    /// The kind of number; [`NumberType::Unknown`] with an empty value when Flowroute sent none.
+    pub number_type: NumberType,
+    /// The abbreviated rate centre, lower case (such as `oradell`).
+    pub rate_center: Option<String>,
+    /// The two-letter state or province, lower case in Flowroute's answers (such as `nj`).
+    pub state: Option<String>,
+    /// Whether SMS/MMS is enabled; stays `false` until a requested messaging provisioning finishes.
+    pub messaging_enabled: Option<bool>,
+    /// The number's status, such as `PURCHASED`.
+    pub status: Option<String>,
+    /// A free-text note.
+    pub note: Option<String>,
+    /// The ISO 3166-1 alpha-2 country, such as `US`.
+    pub iso_country: Option<String>,
+    /// The rating class, such as `local`.
+    pub rate_type: Option<String>,
+    /// The pricing tier, such as `Standard`.
+    pub tier: Option<String>,
+    /// The recurring monthly charge, in US dollars.
+    pub monthly_cost: Option<f64>,
+    /// The one-time setup charge, in US dollars.
+    pub setup_cost: Option<f64>,
+    /// The per-minute charge for inbound calls, in US dollars.
+    pub inbound_rate: Option<f64>,
+}
+
+impl AccountNumber {
+    pub(crate) fn from_raw(raw: types::PhoneNumber) -> AccountNumber {
+        let a = raw.attributes.unwrap_or_default();
+        AccountNumber {
+            number: PhoneNumber::from_server(a.value.as_deref().unwrap_or(&raw.id)),
+            alias: a.alias,
+            cnam_lookups_enabled: a.cnam_lookups_enabled,
+            // Same choice as for routes: a number Flowroute did not type stays
+            // visible rather than failing the whole answer.
+            number_type: a
+                .number_type
+                .unwrap_or_else(|| NumberType::Unknown(String::new())),
+            rate_center: a.rate_center,
+            state: a.state,
+            messaging_enabled: a.messaging_enabled,
+            status: a.status,
+            note: a.note,
+            iso_country: a.iso_country,
+            rate_type: a.rate_type,
+            tier: a.tier,
+            monthly_cost: a.monthly_cost,
+            setup_cost: a.setup_cost,
+            inbound_rate: a.inbound_rate,
+        }
+    }
+}
+
+/// One number on your account with what is assigned to it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NumberDetails {
+    /// The number and its attributes.
+    pub number: AccountNumber,
+    /// The route inbound calls go to first.
+    pub primary_route: Option<RouteId>,
+    /// The route used when the primary route fails.
+    pub failover_route: Option<RouteId>,
+    /// The E911 address record assigned to the number.
+    pub e911_address: Option<E911Id>,
+    /// The outbound caller-ID name (CNAM) record assigned to the number.
+    pub cnam_preset: Option<CnamId>,
+    /// The id of the messaging-provisioning job, when one was started.
+    pub message_provision: Option<String>,
+    /// The routes Flowroute sent along (`included`): normally the primary and failover routes.
+    pub routes: Vec<Route>,
+    /// The other related resources Flowroute sent along (CNAM records, E911
+    /// addresses, messaging-provisioning statuses), as sent.
+    pub other_included: Vec<Related>,
+}
+
+impl NumberDetails {
+    pub(crate) fn from_raw(mut doc: types::PhoneNumberDocument) -> NumberDetails {
+        let relationships = doc.data.relationships.take().unwrap_or_default();
+        let (routes, others): (Vec<_>, Vec<_>) = doc
+            .included
+            .into_iter()
+            .partition(|item| item.type_ == "route");
+        NumberDetails {
+            number: AccountNumber::from_raw(doc.data),
+            primary_route: related_id(relationships.primary_route).map(RouteId::from_server),
+            failover_route: related_id(relationships.failover_route).map(RouteId::from_server),
+            e911_address: related_id(relationships.e911_address).map(E911Id::from_server),
+            cnam_preset: related_id(relationships.cnam_preset).map(CnamId::from_server),
+            message_provision: related_id(relationships.message_provision),
+            routes: routes.iter().map(route_from_included).collect(),
+            other_included: others.into_iter().map(Related::from_raw).collect(),
+        }
+    }
+}
+
+fn related_id(relationship: Option<types::RelationshipToOne>) -> Option<String> {
+    relationship.and_then(|r| r.data).map(|d| d.id)
+}
+
+/// A route sent in a number's `included`, whose attributes are free-form JSON.
+fn route_from_included(item: &types::IncludedResource) -> Route {
+    let text = |key: &str| match item.attributes.get(key) {
+        Some(Value::String(s)) => Some(s.clone()),
+        // Flowroute's own spec types some digit strings as integers.
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    Route {
+        id: RouteId::from_server(item.id.clone()),
+        route_type: text("route_type")
+            .map(RouteType::from)
+            .unwrap_or_else(|| RouteType::Unknown(String::new())),
+        value: text("value"),
+        alias: text("alias"),
+        edge_strategy_id: item
+            .attributes
+            .get("edge_strategy_id")
+            .and_then(Value::as_i64)
+            .and_then(|id| i32::try_from(id).ok()),
+    }
+}
+
+/// A related resource sent along with a number, kept as sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Related {
+    /// The JSON:API type, such as `cnam`, `e911` or `messaging-provision`.
+    pub kind: String,
+    /// The resource's id.
+    pub id: String,
+    /// The resource's attributes.
+    pub attributes: Map<String, Value>,
+}
+
+impl Related {
+    fn from_raw(item: types::IncludedResource) -> Related {
+        Related {
+            kind: item.type_,
+            id: item.id,
+            attributes: item.attributes,
+        }
+    }
+}
+
+/// The answer to a purchase or an update: the number as it now is, and whether
+/// the messaging part failed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NumberChange {
+    /// The number as it now is.
+    pub details: NumberDetails,
+    /// `true` when Flowroute answered 207 Multi-Status: the purchase or the other
+    /// changes went through, but enabling messaging failed. Retry with
+    /// [`Numbers::update`] and `messaging_enabled(true)`.
+    pub messaging_provisioning_failed: bool,
+}
+
+impl NumberChange {
+    fn from_answer((status, doc): (StatusCode, types::PhoneNumberDocument)) -> NumberChange {
+        NumberChange {
+            details: NumberDetails::from_raw(doc),
+            messaging_provisioning_failed: status == StatusCode::MULTI_STATUS,
+        }
+    }
+}
+
+/// A number in Flowroute's inventory, ready to [purchase](Numbers::purchase).
+///
+/// Attributes Flowroute leaves out are `None` rather than guessed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AvailableNumber {
+    /// The number, such as `16463439507`.
+    pub number: PhoneNumber,
+    /// The recurring monthly charge, in US dollars.
+    pub monthly_cost: Option<f64>,
+    /// The one-time setup charge, in US dollars.
+    pub setup_cost: Option<f64>,
+    /// The kind of number; [`NumberType::Unknown`] with an empty value when Flowroute sent none.
+    pub number_type: NumberType,
+    /// The abbreviated rate centre, lower case (such as `nwyrcyzn01`).
+    pub rate_center: Option<String>,
+    /// The two-letter state or province, lower case in Flowroute's answers.
+    pub state: Option<String>,
+    /// The per-minute charge for inbound calls, in US dollars.
+    pub inbound_rate: Option<f64>,
+    /// The rating class, such as `local`.
+    pub rate_type: Option<String>,
+    /// The pricing tier, such as `Standard`.
+    pub tier: Option<String>,
+    /// The ISO 3166-1 alpha-2 country.
+    pub iso_country: Option<String>,
+}
+
+impl AvailableNumber {
+    pub(crate) fn from_raw(raw: types::PurchasablePhoneNumber) -> AvailableNumber {
+        let a = raw.attributes.unwrap_or_default();
+        AvailableNumber {
+            number: PhoneNumber::from_server(a.value.as_deref().unwrap_or(&raw.id)),
+            monthly_cost: a.monthly_cost,
+            setup_cost: a.setup_cost,
+            number_type: a
+                .number_type
+                .unwrap_or_else(|| NumberType::Unknown(String::new())),
+            rate_center: a.rate_center,
+            state: a.state,
+            inbound_rate: a.inbound_rate,
+            rate_type: a.rate_type,
+            tier: a.tier,
+            iso_country: a.iso_country,
+        }
+    }
+}
+
+/// A North American area code (NPA) with purchasable numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct AreaCode {
+    /// The three digits, such as `201`.
+    pub code: String,
+}
+
+/// A central-office exchange (NPA-NXX) with purchasable numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Exchange {
+    /// The six digits, area code then exchange, such as `347215`.
+    pub code: String,
+}
+
+/// A pricing tier with purchasable numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Tier {
+    /// The tier's name, which is also its id, such as `Standard` or `US Promo $0.0/$0.50/$0.005`.
+    pub name: String,
+}
+
+/// Checks a digit filter. `allow_country_code` admits `starts_with`'s
+/// `+<country code>…` form; without it Flowroute assumes country code 1.
+fn check_digits(value: &str, allow_country_code: bool) -> Result<String, String> {
+    let digits = match value.strip_prefix('+') {
+        Some(rest) if allow_country_code => rest,
+        _ => value,
+    };
+    let form = if allow_country_code {
+        "digits, optionally after `+` and a country code"
+    } else {
+        "digits only"
+    };
+    if digits.is_empty() {
+        return Err(format!("`{value}` has no digits; use {form}"));
+    }
+    if let Some(c) = digits.chars().find(|c| !c.is_ascii_digit()) {
+        return Err(format!("`{value}` contains `{c}`; use {form}"));
+    }
+    if digits.len() > 15 {
+        return Err(format!(
+            "`{value}` has {} digits; an E.164 number has at most 15",
+            digits.len()
+        ));
+    }
+    Ok(value.to_string())
+}
+
+fn check_alias(value: &str) -> Result<types::NumberAlias, String> {
+    value.parse().map_err(|_| {
+        format!(
+            "is {} characters long; Flowroute allows at most 64",
+            value.chars().count()
+        )
+    })
+}
+
+fn check_two_letters(value: &str, what: &str) -> Result<String, String> {
+    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(value.to_string())
+    } else {
+        Err(format!("`{value}` is not a two-letter {what}"))
+    }
+}
+
+fn check_setup_cost(value: f64) -> Result<f64, String> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{value} is not an amount of US dollars (finite, at least 0)"
+        ))
+    }
+}
+
+fn check_area_code(value: &str) -> Result<String, String> {
+    let bytes = value.as_bytes();
+    if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_digit) {
+        return Err(format!("`{value}` is not three digits, such as `347`"));
+    }
+    if !matches!(bytes[0], b'2'..=b'9') {
+        return Err(format!(
+            "`{value}` starts with {}; North American area codes start with 2–9",
+            bytes[0] as char
+        ));
+    }
+    Ok(value.to_string())
+}
+
+fn check_callback_url(value: &str) -> Result<(), Error> {
+    let invalid =
+        |why: String| Error::invalid_input("messaging_callback_url", format!("`{value}` {why}"));
+    let url = Url::parse(value).map_err(|e| invalid(format!("is not a URL: {e}")))?;
+    match url.scheme() {
+        "http" | "https" => Ok(()),
+        other => Err(invalid(format!(
+            "has scheme `{other}`; Flowroute calls http or https URLs"
+        ))),
+    }
+}
+
+/// A purchase being configured, from [`Numbers::purchase`].
+#[derive(Debug)]
+#[must_use = "nothing is bought until you call send()"]
+pub struct PurchaseNumber {
+    client: Client,
+    number: Result<PhoneNumber, Error>,
+    cnam_lookups_enabled: Option<bool>,
+    messaging_enabled: Option<bool>,
+}
+
+impl PurchaseNumber {
+    /// Looks up the caller's name (a charged CNAM dip) on every inbound call.
+    /// Unset, the account's "CNAM Lookups by Default" preference applies.
+    pub fn cnam_lookups_enabled(mut self, enabled: bool) -> Self {
+        self.cnam_lookups_enabled = Some(enabled);
+        self
+    }
+
+    /// Enables SMS/MMS once the number is bought (charged per Flowroute's
+    /// pricing). Provisioning runs after the purchase; see
+    /// [`NumberChange::messaging_provisioning_failed`].
+    pub fn messaging_enabled(mut self, enabled: bool) -> Self {
+        self.messaging_enabled = Some(enabled);
+        self
+    }
+
+    /// Buys the number. The new number starts on the built-in `sip-reg` route.
+    ///
+    /// Sent once and never retried by this SDK: when the answer is lost (a
+    /// timeout, a dropped connection) the number may still have been bought, so
+    /// check with [`Numbers::get`] before buying again.
+    pub async fn send(self) -> Result<NumberChange, Error> {
+        let number = self.number?;
+        let mut request = self
+            .client
+            .raw()
+            .purchase_a_phone_number()
+            .number_id(number.as_str());
+        if let Some(enabled) = self.cnam_lookups_enabled {
+            request = request.cnam_lookups_enabled(enabled);
+        }
+        if let Some(enabled) = self.messaging_enabled {
+            request = request.messaging_enabled(enabled);
+        }
+        call_with_status(request.send())
+            .await
+            .map(NumberChange::from_answer)
+    }
+}
+
+/// Changes to a number, from [`Numbers::update`]: only what is set is sent.
+#[derive(Debug)]
+#[must_use = "nothing is sent until you call send()"]
+pub struct UpdateNumber {
+    client: Client,
+    number: Result<PhoneNumber, Error>,
+    alias: Option<String>,
+    cnam_lookups_enabled: Option<bool>,
+    messaging_enabled: Option<bool>,
+    messaging_email: Option<bool>,
+    messaging_callback_url: Option<String>,
+}
+
+impl UpdateNumber {
+    /// A new alias: your name for the number, at most 64 characters, not unique.
+    pub fn alias(mut self, alias: impl Into<String>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+
+    /// Turns caller-name lookups (charged CNAM dips) on inbound calls on or off.
+    pub fn cnam_lookups_enabled(mut self, enabled: bool) -> Self {
+        self.cnam_lookups_enabled = Some(enabled);
+        self
+    }
+
+    /// Turns SMS/MMS on or off; Flowroute runs a provisioning job for it.
+    pub fn messaging_enabled(mut self, enabled: bool) -> Self {
+        self.messaging_enabled = Some(enabled);
+        self
+    }
+
+    /// With [`messaging_enabled`](Self::messaging_enabled): e-mail the account
+    /// contact when the provisioning job finishes.
+    pub fn messaging_email(mut self, email: bool) -> Self {
+        self.messaging_email = Some(email);
+        self
+    }
+
+    /// With [`messaging_enabled`](Self::messaging_enabled): an http(s) URL
+    /// Flowroute calls when the provisioning job finishes.
+    pub fn messaging_callback_url(mut self, url: impl Into<String>) -> Self {
+        self.messaging_callback_url = Some(url.into());
+        self
+    }
+
+    /// Sends the changes and returns the number as it now is.
+    pub async fn send(self) -> Result<NumberChange, Error> {
+        let number = self.number?;
+        let alias = self
+            .alias
+            .as_deref()
+            .map(check_alias)
+            .transpose()
+            .map_err(|reason| Error::invalid_input("alias", reason))?;
+        if self.messaging_enabled.is_none() {
+            let orphan = [
+                ("messaging_email", self.messaging_email.is_some()),
+                (
+                    "messaging_callback_url",
+                    self.messaging_callback_url.is_some(),
+                ),
+            ];
+            if let Some((field, _)) = orphan.into_iter().find(|(_, set)| *set) {
+                return Err(Error::invalid_input(
+                    field,
+                    "only applies with messaging_enabled(…): it reports the end of a messaging provisioning job",
+                ));
+            }
+        }
+        if self.alias.is_none()
+            && self.cnam_lookups_enabled.is_none()
+            && self.messaging_enabled.is_none()
+        {
+            return Err(Error::invalid_input(
+                "number update",
+                "changes nothing; set an alias, CNAM lookups or messaging",
+            ));
+        }
+        if let Some(url) = &self.messaging_callback_url {
+            check_callback_url(url)?;
+        }
+        let body = types::PhoneNumberUpdate {
+            type_: types::NumberResourceType::Number,
+            alias,
+            cnam_lookups_enabled: self.cnam_lookups_enabled,
+            messaging_enabled: self.messaging_enabled,
+            messaging_email: self.messaging_email,
+            messaging_callback_url: self.messaging_callback_url,
+        };
+        let request = self
+            .client
+            .raw()
+            .update_phone_number_details()
+            .number_id(number.as_str())
+            .body(body);
+        call_with_status(request.send())
+            .await
+            .map(NumberChange::from_answer)
+    }
+}
+
+/// Stores a checked filter value in the query, or records why it was refused.
+fn filter<Q: Query, T>(
+    mut request: ListRequest<Q>,
+    field: &'static str,
+    checked: Result<T, String>,
+    slot: impl FnOnce(&mut Q) -> &mut Option<T>,
+) -> ListRequest<Q> {
+    match checked {
+        Ok(value) => {
+            *slot(&mut request.query) = Some(value);
+            request
+        }
+        Err(reason) => request.reject(field, reason),
+    }
+}
+
+/// Filters for [`Numbers::list`].
+#[derive(Debug, Clone, Default)]
+pub struct AccountNumberQuery {
+    starts_with: Option<String>,
+    ends_with: Option<String>,
+    contains: Option<String>,
+    alias: Option<types::NumberAlias>,
+}
+
+impl sealed::Sealed for AccountNumberQuery {}
+
+impl Query for AccountNumberQuery {
+    type Item = AccountNumber;
+    const OPERATION: &'static str = "list_account_phone_numbers";
+    const MAX_LIMIT: Option<u32> = Some(200);
+
+    fn fetch<'a>(
+        &'a self,
+        client: &'a Client,
+        offset: u32,
+        limit: Option<u32>,
+    ) -> BoxFuture<'a, Result<Page<AccountNumber>, Error>> {
+        Box::pin(async move {
+            let mut request = client
+                .raw()
+                .list_account_phone_numbers()
+                .offset(offset_i32(offset)?);
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            if let Some(digits) = &self.starts_with {
+                request = request.starts_with(digits.clone());
+            }
+            if let Some(digits) = &self.ends_with {
+                request = request.ends_with(digits.clone());
+            }
+            if let Some(digits) = &self.contains {
+                request = request.contains(digits.clone());
+            }
+            if let Some(alias) = &self.alias {
+                request = request.alias(alias.clone());
+            }
+            let list = call(request.send()).await?;
+            Ok(Page::from_raw(
+                list.data,
+                list.links,
+                offset,
+                AccountNumber::from_raw,
+            ))
+        })
+    }
+}
+
+impl ListRequest<AccountNumberQuery> {
+    /// Only numbers starting with these digits. Flowroute assumes country code 1
+    /// (`201` finds `1201…`) unless the value starts with `+` and a country
+    /// code, such as `+44`.
+    pub fn starts_with(self, digits: &str) -> Self {
+        filter(self, "starts_with", check_digits(digits, true), |q| {
+            &mut q.starts_with
+        })
+    }
+
+    /// Only numbers ending with these digits.
+    pub fn ends_with(self, digits: &str) -> Self {
+        filter(self, "ends_with", check_digits(digits, false), |q| {
+            &mut q.ends_with
+        })
+    }
+
+    /// Only numbers containing these digits.
+    pub fn contains(self, digits: &str) -> Self {
+        filter(self, "contains", check_digits(digits, false), |q| {
+            &mut q.contains
+        })
+    }
+
+    /// Only numbers whose alias is exactly this (no partial match; at most 64 characters).
+    pub fn alias(self, alias: &str) -> Self {
+        let checked = if alias.is_empty() {
+            Err("is empty; leave the filter out to list every number".to_string())
+        } else {
+            check_alias(alias)
+        };
+        filter(self, "alias", checked, |q| &mut q.alias)
+    }
+}
+
+/// Filters for [`Numbers::search`].
+#[derive(Debug, Clone, Default)]
+pub struct AvailableNumberQuery {
+    starts_with: Option<String>,
+    contains: Option<String>,
+    ends_with: Option<String>,
+    rate_center: Option<String>,
+    state: Option<String>,
+    number_type: Option<AvailableNumberType>,
+    iso_country: Option<String>,
+    order_by: Option<SearchOrderBy>,
+}
+
+impl sealed::Sealed for AvailableNumberQuery {}
+
+impl Query for AvailableNumberQuery {
+    type Item = AvailableNumber;
+    const OPERATION: &'static str = "search_for_purchasable_phone_numbers";
+    const MAX_LIMIT: Option<u32> = Some(200);
+
+    fn fetch<'a>(
+        &'a self,
+        client: &'a Client,
+        offset: u32,
+        limit: Option<u32>,
+    ) -> BoxFuture<'a, Result<Page<AvailableNumber>, Error>> {
+        Box::pin(async move {
+            if self.rate_center.is_some() && self.state.is_none() {
+                return Err(Error::invalid_input(
+                    "state",
+                    "is required with rate_center: rate centre names repeat from state to state",
+                ));
+            }
+            let mut request = client
+                .raw()
+                .search_for_purchasable_phone_numbers()
+                .offset(offset_i32(offset)?);
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            if let Some(digits) = &self.starts_with {
+                request = request.starts_with(digits.clone());
+            }
+            if let Some(digits) = &self.contains {
+                request = request.contains(digits.clone());
+            }
+            if let Some(digits) = &self.ends_with {
+                request = request.ends_with(digits.clone());
+            }
+            if let Some(rate_center) = &self.rate_center {
+                request = request.rate_center(rate_center.clone());
+            }
+            if let Some(state) = &self.state {
+                request = request.state(state.clone());
+            }
+            if let Some(number_type) = &self.number_type {
+                request = request.number_type(number_type.clone());
+            }
+            if let Some(country) = &self.iso_country {
+                request = request.iso_country(country.clone());
+            }
+            if let Some(order_by) = &self.order_by {
+                request = request.order_by(order_by.clone());
+            }
+            let list = call(request.send()).await?;
+            Ok(Page::from_raw(
+                list.data,
+                list.links,
+                offset,
+                AvailableNumber::from_raw,
+            ))
+        })
+    }
+}
+
+impl ListRequest<AvailableNumberQuery> {
+    /// Only numbers starting with these digits. Flowroute assumes country code 1
+    /// (`646` finds `1646…`) unless the value starts with `+` and a country
+    /// code, such as `+44`.
+    pub fn starts_with(self, digits: &str) -> Self {
+        filter(self, "starts_with", check_digits(digits, true), |q| {
+            &mut q.starts_with
+        })
+    }
+
+    /// Only numbers containing these digits.
+    pub fn contains(self, digits: &str) -> Self {
+        filter(self, "contains", check_digits(digits, false), |q| {
+            &mut q.contains
+        })
+    }
+
+    /// Only numbers ending with these digits.
+    pub fn ends_with(self, digits: &str) -> Self {
+        filter(self, "ends_with", check_digits(digits, false), |q| {
+            &mut q.ends_with
+        })
+    }
+
+    /// Only numbers in this rate centre, by its case-insensitive abbreviation
+    /// (such as `seattle`). Needs [`state`](Self::state) too: rate centre
+    /// names repeat from state to state.
+    pub fn rate_center(self, rate_center: &str) -> Self {
+        let checked = if rate_center.is_empty() || rate_center.contains(char::is_whitespace) {
+            Err(format!(
+                "`{rate_center}` is not a rate centre abbreviation such as `seattle`"
+            ))
+        } else {
+            Ok(rate_center.to_string())
+        };
+        filter(self, "rate_center", checked, |q| &mut q.rate_center)
+    }
+
+    /// Only numbers in this US state or Canadian province, by its two-letter
+    /// code (such as `WA` or `AB`, any case).
+    pub fn state(self, state: &str) -> Self {
+        let checked = check_two_letters(state, "state or province code such as `WA`");
+        filter(self, "state", checked, |q| &mut q.state)
+    }
+
+    /// Only toll-free or only long-code numbers.
+    pub fn number_type(mut self, number_type: AvailableNumberType) -> Self {
+        self.query.number_type = Some(number_type);
+        self
+    }
+
+    /// Only numbers in this country, by its ISO 3166-1 alpha-2 code (such as `BE`).
+    pub fn iso_country(self, country: &str) -> Self {
+        let checked = check_two_letters(country, "ISO 3166-1 country code such as `US`");
+        filter(self, "iso_country", checked, |q| &mut q.iso_country)
+    }
+
+    /// Sorts the results by this field. For a direction, pass the form
+    /// `field,asc` or `field,desc` as `SearchOrderBy::from("monthly_cost,desc")`.
+    pub fn order_by(mut self, order_by: SearchOrderBy) -> Self {
+        self.query.order_by = Some(order_by);
+        self
+    }
+}
+
+/// Filters for [`Numbers::area_codes`].
+#[derive(Debug, Clone, Default)]
+pub struct AreaCodeQuery {
+    max_setup_cost: Option<f64>,
+}
+
+impl sealed::Sealed for AreaCodeQuery {}
+
+impl Query for AreaCodeQuery {
+    type Item = AreaCode;
+    const OPERATION: &'static str = "list_available_area_codes";
+    const MAX_LIMIT: Option<u32> = Some(400);
+
+    fn fetch<'a>(
+        &'a self,
+        client: &'a Client,
+        offset: u32,
+        limit: Option<u32>,
+    ) -> BoxFuture<'a, Result<Page<AreaCode>, Error>> {
+        Box::pin(async move {
+            let mut request = client
+                .raw()
+                .list_available_area_codes()
+                .offset(offset_i32(offset)?);
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            if let Some(cost) = self.max_setup_cost {
+                request = request.max_setup_cost(cost);
+            }
+            let list = call(request.send()).await?;
+            Ok(Page::from_raw(list.data, list.links, offset, |code| {
+                AreaCode { code: code.id }
+            }))
+        })
+    }
+}
+
+impl ListRequest<AreaCodeQuery> {
+    /// Only area codes holding a number whose setup charge is at most this many US dollars.
+    pub fn max_setup_cost(self, usd: f64) -> Self {
+        filter(self, "max_setup_cost", check_setup_cost(usd), |q| {
+            &mut q.max_setup_cost
+        })
+    }
+}
+
+/// Filters for [`Numbers::exchanges`].
+#[derive(Debug, Clone, Default)]
+pub struct ExchangeQuery {
+    area_code: Option<String>,
+    max_setup_cost: Option<f64>,
+}
+
+impl sealed::Sealed for ExchangeQuery {}
+
+impl Query for ExchangeQuery {
+    type Item = Exchange;
+    const OPERATION: &'static str = "list_available_exchange_codes";
+    const MAX_LIMIT: Option<u32> = Some(200);
+
+    fn fetch<'a>(
+        &'a self,
+        client: &'a Client,
+        offset: u32,
+        limit: Option<u32>,
+    ) -> BoxFuture<'a, Result<Page<Exchange>, Error>> {
+        Box::pin(async move {
+            let mut request = client
+                .raw()
+                .list_available_exchange_codes()
+                .offset(offset_i32(offset)?);
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            if let Some(area_code) = &self.area_code {
+                request = request.areacode(area_code.clone());
+            }
+            if let Some(cost) = self.max_setup_cost {
+                request = request.max_setup_cost(cost);
+            }
+            let list = call(request.send()).await?;
+            Ok(Page::from_raw(list.data, list.links, offset, |code| {
+                Exchange { code: code.id }
+            }))
+        })
+    }
+}
+
+impl ListRequest<ExchangeQuery> {
+    /// Only exchanges in this three-digit area code, such as `347`.
+    pub fn area_code(self, area_code: &str) -> Self {
+        filter(self, "area_code", check_area_code(area_code), |q| {
+            &mut q.area_code
+        })
+    }
+
+    /// Only exchanges holding a number whose setup charge is at most this many US dollars.
+    pub fn max_setup_cost(self, usd: f64) -> Self {
+        filter(self, "max_setup_cost", check_setup_cost(usd), |q| {
+            &mut q.max_setup_cost
+        })
+    }
+}
+
+/// The query of [`Numbers::tiers`], which has no filters.
+#[derive(Debug, Clone, Default)]
+pub struct TierQuery {}
+
+impl sealed::Sealed for TierQuery {}
+
+impl Query for TierQuery {
+    type Item = Tier;
+    const OPERATION: &'static str = "list_available_tiers";
+    const MAX_LIMIT: Option<u32> = Some(200);
+
+    fn fetch<'a>(
+        &'a self,
+        client: &'a Client,
+        offset: u32,
+        limit: Option<u32>,
+    ) -> BoxFuture<'a, Result<Page<Tier>, Error>> {
+        Box::pin(async move {
+            let mut request = client
+                .raw()
+                .list_available_tiers()
+                .offset(offset_i32(offset)?);
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            let list = call(request.send()).await?;
+            // The documented `next` link points at another path; Page::from_raw
+            // reads only its offset.
+            Ok(Page::from_raw(list.data, list.links, offset, |tier| Tier {
+                name: tier.id,
+            }))
+        })
+    }
+}
+
+/// Phone numbers, from [`Client::numbers`].
+#[derive(Debug, Clone)]
+pub struct Numbers {
+    client: Client,
+}
+
+impl Client {
+    /// The numbers on your account, and Flowroute's inventory of numbers to buy.
+    pub fn numbers(&self) -> Numbers {
+        Numbers {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Numbers {
+    /// The numbers on your account.
+    pub fn list(&self) -> ListRequest<AccountNumberQuery> {
+        ListRequest::new(&self.client, AccountNumberQuery::default())
+    }
+
+    /// One number on your account, with its routes, E911 address and CNAM record.
+    pub async fn get(&self, number: impl IntoChecked<PhoneNumber>) -> Result<NumberDetails, Error> {
+        let number = number.into_checked()?;
+        let request = self
+            .client
+            .raw()
+            .list_phone_number_details()
+            .number_id(number.as_str());
+        call(request.send()).await.map(NumberDetails::from_raw)
+    }
+
+    /// Buys a number found with [`search`](Self::search); set options, then `send()`.
+    /// Never retried by this SDK, see [`PurchaseNumber::send`].
+    pub fn purchase(&self, number: impl IntoChecked<PhoneNumber>) -> PurchaseNumber {
+        PurchaseNumber {
+            client: self.client.clone(),
+            number: number.into_checked(),
+            cnam_lookups_enabled: None,
+            messaging_enabled: None,
+        }
+    }
+
+    /// Gives the number back to Flowroute; it stops working for you at once.
+    pub async fn release(&self, number: impl IntoChecked<PhoneNumber>) -> Result<(), Error> {
+        let number = number.into_checked()?;
+        call(
+            self.client
+                .raw()
+                .release_a_phone_number()
+                .number_id(number.as_str())
+                .send(),
+        )
+        .await
+    }
+
+    /// Changes a number's alias, CNAM lookups or messaging; set what changes, then `send()`.
+    pub fn update(&self, number: impl IntoChecked<PhoneNumber>) -> UpdateNumber {
+        UpdateNumber {
+            client: self.client.clone(),
+            number: number.into_checked(),
+            alias: None,
+            cnam_lookups_enabled: None,
+            messaging_enabled: None,
+            messaging_email: None,
+            messaging_callback_url: None,
+        }
+    }
+
+    /// Searches Flowroute's inventory for numbers to buy.
+    pub fn search(&self) -> ListRequest<AvailableNumberQuery> {
+        ListRequest::new(&self.client, AvailableNumberQuery::default())
+    }
+
+    /// The area codes holding numbers to buy (up to 400 a page).
+    pub fn area_codes(&self) -> ListRequest<AreaCodeQuery> {
+        ListRequest::new(&self.client, AreaCodeQuery::default())
+    }
+
+    /// The exchanges holding numbers to buy.
+    pub fn exchanges(&self) -> ListRequest<ExchangeQuery> {
+        ListRequest::new(&self.client, ExchangeQuery::default())
+    }
+
+    /// The pricing tiers holding numbers to buy.
+    pub fn tiers(&self) -> ListRequest<TierQuery> {
+        ListRequest::new(&self.client, TierQuery::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digit_filters_take_digits_and_starts_with_also_a_country_code() {
+        assert_eq!(check_digits("+44", true).as_deref(), Ok("+44"));
+        assert_eq!(check_digits("1206", true).as_deref(), Ok("1206"));
+        assert_eq!(
+            check_digits("123456789012345", false).as_deref(),
+            Ok("123456789012345")
+        );
+        let bad = [
+            ("+44", false, "contains `+`"),
+            ("1234567890123456", false, "has 16 digits"),
+            ("+", true, "has no digits"),
+            ("20 6", true, "contains ` `"),
+        ];
+        for (value, plus, why) in bad {
+            let e = check_digits(value, plus).unwrap_err();
+            assert!(e.contains(why), "{value}: {e}");
+        }
+    }
+
+    #[test]
+    fn places_and_costs_are_checked() {
+        assert!(check_two_letters("wa", "state").is_ok());
+        assert!(check_two_letters("WAS", "state").is_err());
+        assert_eq!(check_area_code("347").as_deref(), Ok("347"));
+        assert!(
+            check_area_code("047")
+                .unwrap_err()
+                .contains("start with 2–9")
+        );
+        assert_eq!(check_setup_cost(0.0), Ok(0.0));
+        assert!(check_setup_cost(-0.01).is_err());
+        assert!(check_callback_url("http://localhost:8080/done").is_ok());
+        assert!(check_callback_url("mailto:a@example.com").is_err());
+    }
+}

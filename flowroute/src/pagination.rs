@@ -1,0 +1,356 @@
+//! Offset/limit pagination as lazy streams.
+//!
+//! Every list operation returns a [`ListRequest`]: set filters, then take one
+//! [`page`](ListRequest::page), a stream of [`pages`](ListRequest::pages), a
+//! stream of [`items`](ListRequest::items), or [`all`](ListRequest::all) of them.
+//! Page size ([`limit`](ListRequest::limit)) and the cap on how many items you
+//! want ([`max_items`](ListRequest::max_items)) are separate knobs.
+//!
+//! Streams send nothing until polled and stop at the last page (no `links.next`),
+//! at an empty page, at the cap (asking the last page for only what is still
+//! wanted), or when the server repeats itself (an error, never a loop). When a
+//! page fails, the items already delivered stay delivered and the error comes next.
+
+use crate::{client::Client, error::Error};
+use flowroute_raw::BoxFuture;
+use futures_core::Stream;
+use futures_util::{StreamExt, stream};
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items, in server order.
+    pub items: Vec<T>,
+    /// The offset this page starts at.
+    pub offset: u32,
+    /// The offset of the next page, `None` on the last page.
+    pub next_offset: Option<u32>,
+}
+
+impl<T> Page<T> {
+    /// Whether the server says there is more.
+    pub fn has_next(&self) -> bool {
+        self.next_offset.is_some()
+    }
+
+    /// A page from a generated list document: its items converted, and the next
+    /// offset taken from `links.next`.
+    pub(crate) fn from_raw<R>(
+        items: Vec<R>,
+        links: Option<flowroute_raw::types::PageLinks>,
+        offset: u32,
+        convert: impl FnMut(R) -> T,
+    ) -> Page<T> {
+        let count = items.len();
+        let next = links.and_then(|l| l.next);
+        Page {
+            items: items.into_iter().map(convert).collect(),
+            offset,
+            next_offset: next_offset(next.as_deref(), offset, count),
+        }
+    }
+}
+
+/// `offset` as the generated client types it (int32, at least 0).
+pub(crate) fn offset_i32(offset: u32) -> Result<i32, Error> {
+    i32::try_from(offset).map_err(|_| {
+        Error::invalid_input(
+            "offset",
+            format!("{offset} is above the API's maximum of {}", i32::MAX),
+        )
+    })
+}
+
+/// What a list operation needs to fetch one page. Implemented by each
+/// resource module's query type; not implementable outside the crate.
+pub trait Query: Clone + Send + Sync + 'static + sealed::Sealed {
+    /// The item type of the list.
+    type Item: Clone + PartialEq + Send + 'static;
+    /// The `operationId`, for error messages.
+    const OPERATION: &'static str;
+    /// The documented maximum `limit`, `None` where Flowroute documents none.
+    const MAX_LIMIT: Option<u32>;
+    /// Fetches the page at `offset`, asking for `limit` items (`None`: the server's default).
+    #[doc(hidden)]
+    fn fetch<'a>(
+        &'a self,
+        client: &'a Client,
+        offset: u32,
+        limit: Option<u32>,
+    ) -> BoxFuture<'a, Result<Page<Self::Item>, Error>>;
+}
+
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// Page size used by streams when [`ListRequest::limit`] is not set, for
+/// endpoints without a documented maximum.
+const STREAM_PAGE_SIZE: u32 = 200;
+
+/// A list operation being configured. See the [module docs](self).
+#[derive(Debug, Clone)]
+#[must_use = "a list request does nothing until you call page(), pages(), items() or all()"]
+pub struct ListRequest<Q> {
+    client: Client,
+    pub(crate) query: Q,
+    limit: Option<u32>,
+    offset: u32,
+    max_items: Option<u64>,
+    invalid: Option<(&'static str, String)>,
+}
+
+impl<Q: Query> ListRequest<Q> {
+    pub(crate) fn new(client: &Client, query: Q) -> Self {
+        ListRequest {
+            client: client.clone(),
+            query,
+            limit: None,
+            offset: 0,
+            max_items: None,
+            invalid: None,
+        }
+    }
+
+    /// Records the first invalid argument; it is returned before any request.
+    pub(crate) fn reject(mut self, field: &'static str, reason: impl Into<String>) -> Self {
+        self.invalid.get_or_insert((field, reason.into()));
+        self
+    }
+
+    /// Page size (`limit`): 1 up to the endpoint's documented maximum.
+    /// Without it, [`page`](Self::page) gets Flowroute's default (10) and the
+    /// streams ask for the maximum (or 200 where there is none).
+    pub fn limit(mut self, page_size: u32) -> Self {
+        self.limit = Some(page_size);
+        self
+    }
+
+    /// Items to skip before the first one returned.
+    pub fn offset(mut self, offset: u32) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    /// Stop after this many items in total, across pages.
+    pub fn max_items(mut self, max_items: u64) -> Self {
+        self.max_items = Some(max_items);
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        if let Some((field, reason)) = &self.invalid {
+            return Err(Error::invalid_input(field, reason.clone()));
+        }
+        match (self.limit, Q::MAX_LIMIT) {
+            (Some(0), _) => Err(Error::invalid_input(
+                "limit",
+                format!("0 is not a page size; {} needs at least 1", Q::OPERATION),
+            )),
+            (Some(l), Some(max)) if l > max => Err(Error::invalid_input(
+                "limit",
+                format!("{l} is above the maximum of {max} for {}", Q::OPERATION),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Fetches one page: at [`offset`](Self::offset), of [`limit`](Self::limit) items.
+    pub async fn page(self) -> Result<Page<Q::Item>, Error> {
+        self.check()?;
+        let limit = match (self.limit, self.max_items) {
+            (Some(l), Some(m)) => Some(l.min(u32::try_from(m).unwrap_or(u32::MAX))),
+            (None, Some(m)) => Some(
+                u32::try_from(m)
+                    .unwrap_or(u32::MAX)
+                    .min(Q::MAX_LIMIT.unwrap_or(STREAM_PAGE_SIZE)),
+            ),
+            (l, None) => l,
+        };
+        if limit == Some(0) {
+            return Ok(Page {
+                items: Vec::new(),
+                offset: self.offset,
+                next_offset: None,
+            });
+        }
+        self.query.fetch(&self.client, self.offset, limit).await
+    }
+
+    /// A lazy stream of pages.
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Q::Item>, Error>> + Send + 'static {
+        let state = match self.check() {
+            Err(e) => State::Failed(e),
+            Ok(()) => State::Next {
+                offset: self.offset,
+                remaining: self.max_items,
+                previous: None,
+            },
+        };
+        let page_size = self
+            .limit
+            .unwrap_or(Q::MAX_LIMIT.unwrap_or(STREAM_PAGE_SIZE));
+        let (client, query) = (self.client, self.query);
+        stream::unfold(state, move |state| {
+            let (client, query) = (client.clone(), query.clone());
+            async move { next_page(state, &client, &query, page_size).await }
+        })
+    }
+
+    /// A lazy stream of items, page after page.
+    pub fn items(self) -> impl Stream<Item = Result<Q::Item, Error>> + Send + 'static {
+        self.pages().flat_map(|page| match page {
+            Ok(page) => stream::iter(page.items.into_iter().map(Ok).collect::<Vec<_>>()),
+            Err(e) => stream::iter(vec![Err(e)]),
+        })
+    }
+
+    /// Every item (up to [`max_items`](Self::max_items)), collected.
+    pub async fn all(self) -> Result<Vec<Q::Item>, Error> {
+        let mut out = Vec::new();
+        let mut pages = std::pin::pin!(self.pages());
+        while let Some(page) = pages.next().await {
+            out.extend(page?.items);
+        }
+        Ok(out)
+    }
+}
+
+enum State<T> {
+    /// `previous` is the first and last item of the page before, enough to
+    /// recognise a server that ignores `offset` without keeping whole pages.
+    Next {
+        offset: u32,
+        remaining: Option<u64>,
+        previous: Option<(T, T)>,
+    },
+    Failed(Error),
+    Done,
+}
+
+async fn next_page<Q: Query>(
+    state: State<Q::Item>,
+    client: &Client,
+    query: &Q,
+    page_size: u32,
+) -> Option<(Result<Page<Q::Item>, Error>, State<Q::Item>)> {
+    let (offset, remaining, previous) = match state {
+        State::Done => return None,
+        State::Failed(e) => return Some((Err(e), State::Done)),
+        State::Next {
+            offset,
+            remaining,
+            previous,
+        } => (offset, remaining, previous),
+    };
+    let limit = match remaining {
+        Some(0) => return None,
+        Some(r) => page_size.min(u32::try_from(r).unwrap_or(u32::MAX)),
+        None => page_size,
+    };
+    let mut page = match query.fetch(client, offset, Some(limit)).await {
+        Ok(page) => page,
+        Err(e) => return Some((Err(e), State::Done)),
+    };
+    if page.items.is_empty() {
+        return None;
+    }
+    let ends = (
+        page.items[0].clone(),
+        page.items[page.items.len() - 1].clone(),
+    );
+    if previous.as_ref() == Some(&ends) {
+        let reason = format!(
+            "the page at offset {offset} repeats the previous page; stopping instead of looping"
+        );
+        return Some((
+            Err(Error::Protocol {
+                operation: Q::OPERATION,
+                reason,
+            }),
+            State::Done,
+        ));
+    }
+    let remaining = remaining.map(|r| {
+        let keep = usize::try_from(r)
+            .unwrap_or(usize::MAX)
+            .min(page.items.len());
+        page.items.truncate(keep);
+        r - keep as u64
+    });
+    let next = match page.next_offset {
+        Some(next) if next <= offset => {
+            let reason = format!(
+                "the page at offset {offset} points back to offset {next}; stopping instead of looping"
+            );
+            return Some((
+                Err(Error::Protocol {
+                    operation: Q::OPERATION,
+                    reason,
+                }),
+                State::Done,
+            ));
+        }
+        Some(next) if remaining != Some(0) => State::Next {
+            offset: next,
+            remaining,
+            previous: Some(ends),
+        },
+        _ => State::Done,
+    };
+    if matches!(next, State::Done) {
+        page.next_offset = None;
+    }
+    Some((Ok(page), next))
+}
+
+/// The offset of the next page from `links.next`: its `offset` parameter when
+/// present (the server's own arithmetic), else `offset + count`. The link itself
+/// is not followed: documented `next` links point at internal hosts or other
+/// paths (catalogue §3).
+fn next_offset(next_link: Option<&str>, offset: u32, count: usize) -> Option<u32> {
+    let link = next_link?;
+    let from_link = link
+        .split_once('?')
+        .map(|(_, q)| q)
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .find_map(|pair| {
+            pair.strip_prefix("offset=")
+                .and_then(|v| v.parse::<u32>().ok())
+        });
+    Some(
+        from_link
+            .unwrap_or_else(|| offset.saturating_add(u32::try_from(count).unwrap_or(u32::MAX))),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_offset;
+
+    #[test]
+    fn next_offset_prefers_the_links_offset() {
+        assert_eq!(
+            next_offset(
+                Some("https://api.flowroute.com/v2/routes?limit=2&offset=2"),
+                0,
+                2
+            ),
+            Some(2)
+        );
+        assert_eq!(
+            next_offset(
+                Some("http://cdr-api/cdrs/exports?offset=20&limit=10"),
+                10,
+                10
+            ),
+            Some(20)
+        );
+        assert_eq!(
+            next_offset(Some("https://x/v2/numbers?limit=3"), 3, 3),
+            Some(6)
+        );
+        assert_eq!(next_offset(None, 0, 10), None);
+    }
+}

@@ -1,0 +1,360 @@
+//! When a failed request is sent again, and how long to wait first.
+//!
+//! Retries are on by default only where repeating a request cannot change the
+//! outcome: reads, and writes whose effect is the same however often they run
+//! (setting a route, an alias or a callback URL). Sending a message and buying a
+//! number are never repeated automatically; other writes are repeated only when
+//! the connection failed before the request left (it never reached Flowroute).
+//!
+//! | operations | retried on |
+//! |---|---|
+//! | every `GET`; `validate_e911_address`, `check_number_portability` (reads sent as POST); `update_*`, `set_*`, `assign_*`, `remove_*`/`unassign_*` relationships, `update_phone_number_details` | connection failures, timeouts, 429, 502, 503, 504 |
+//! | creations (`create_*`), deletions (`delete_*`, `release_a_phone_number`) | connection failures before sending, 429 (refused unprocessed) |
+//! | `send_a_message`, `purchase_a_phone_number` | never, unless [`RetryPolicy::retry_unsafe`] opts in |
+//!
+//! Waits grow exponentially with full jitter (a random delay between zero and
+//! the exponential bound), capped; a `Retry-After` from the server is honoured
+//! but clamped; and the whole call, retries included, must fit in the deadline.
+
+pub use flowroute_raw::BoxFuture;
+use flowroute_raw::OperationSpec;
+use std::{
+    fmt,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+/// How an operation may be repeated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idempotency {
+    /// Repeating it has the same effect as sending it once.
+    Idempotent,
+    /// Repeating it after Flowroute processed it would do it twice (a second
+    /// route, a second E911 record), or fail confusingly (a 404 after a delete).
+    NotIdempotent,
+    /// Repeating it could send a second message or buy a second number.
+    Never,
+}
+
+/// The retry class of an operation; see the [module docs](self).
+pub fn idempotency(op: &OperationSpec) -> Idempotency {
+    match op.id {
+        "send_a_message" | "purchase_a_phone_number" => Idempotency::Never,
+        "validate_e911_address" | "check_number_portability" => Idempotency::Idempotent,
+        id if id.starts_with("create_")
+            || id.starts_with("delete_")
+            || id == "release_a_phone_number" =>
+        {
+            Idempotency::NotIdempotent
+        }
+        _ if op.method == "GET" => Idempotency::Idempotent,
+        id if ["set_", "update_", "assign_", "remove_", "unassign_"]
+            .iter()
+            .any(|p| id.starts_with(p)) =>
+        {
+            Idempotency::Idempotent
+        }
+        // A write this table does not know: assume the worst.
+        _ => Idempotency::NotIdempotent,
+    }
+}
+
+/// Retry settings of a client.
+#[derive(Clone)]
+pub struct RetryPolicy {
+    pub(crate) max_attempts: u32,
+    pub(crate) initial_backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) max_retry_after: Duration,
+    pub(crate) retry_unsafe: bool,
+    pub(crate) jitter: Arc<dyn Fn() -> f64 + Send + Sync>,
+}
+
+impl RetryPolicy {
+    /// Attempts per call, the first included: 3.
+    pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+    /// The first backoff bound: 250 ms, doubling per retry.
+    pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(250);
+    /// The largest backoff bound: 8 s.
+    pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
+    /// The longest `Retry-After` honoured: 30 s. A longer one ends the retries.
+    pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+    /// No retries at all: every call is sent exactly once.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Attempts per call, the first included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The backoff bounds: the first, and the cap.
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// The longest `Retry-After` to wait for; a longer one ends the retries.
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
+        self
+    }
+
+    /// Also retry `send_a_message` and `purchase_a_phone_number`, and the other
+    /// non-idempotent writes, on every retryable failure.
+    ///
+    /// **This can send a message twice or buy two numbers**: when a response is
+    /// lost after Flowroute processed the request (a timeout, a dropped
+    /// connection, a 502 from a proxy), the retry does it again. Flowroute has
+    /// no idempotency keys to prevent that. Use only where a duplicate is
+    /// cheaper than a loss, and check the message records afterwards.
+    pub fn retry_unsafe(mut self, retry: bool) -> Self {
+        self.retry_unsafe = retry;
+        self
+    }
+
+    /// Replaces the source of jitter (a number in `[0, 1)`), for deterministic tests.
+    pub fn jitter(mut self, jitter: impl Fn() -> f64 + Send + Sync + 'static) -> Self {
+        self.jitter = Arc::new(jitter);
+        self
+    }
+
+    /// The wait before retry number `retry` (1 for the first retry): full
+    /// jitter under an exponential bound, or the server's `Retry-After`.
+    /// `None` when the server asks for longer than [`max_retry_after`](Self::max_retry_after).
+    pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Option<Duration> {
+        if let Some(wait) = retry_after {
+            return (wait <= self.max_retry_after).then_some(wait);
+        }
+        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
+        let bound = self
+            .initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff);
+        let fraction = (self.jitter)().clamp(0.0, 1.0);
+        Some(bound.mul_f64(fraction))
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: Self::DEFAULT_MAX_ATTEMPTS,
+            initial_backoff: Self::DEFAULT_INITIAL_BACKOFF,
+            max_backoff: Self::DEFAULT_MAX_BACKOFF,
+            max_retry_after: Self::DEFAULT_MAX_RETRY_AFTER,
+            retry_unsafe: false,
+            jitter: Arc::new(random_fraction),
+        }
+    }
+}
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_attempts", &self.max_attempts)
+            .field("initial_backoff", &self.initial_backoff)
+            .field("max_backoff", &self.max_backoff)
+            .field("max_retry_after", &self.max_retry_after)
+            .field("retry_unsafe", &self.retry_unsafe)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What went wrong with one attempt, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The connection could not be opened: the request never left.
+    Connect,
+    /// Sent, but no complete answer (timeout, reset, truncated body).
+    Lost,
+    /// An answer with this status.
+    Status(u16),
+}
+
+/// Whether a failure of an operation of class `class` may be retried.
+pub(crate) fn retryable(class: Idempotency, failure: Failure, retry_unsafe: bool) -> bool {
+    let transient = match failure {
+        Failure::Connect | Failure::Lost => true,
+        Failure::Status(s) => matches!(s, 429 | 502 | 503 | 504),
+    };
+    match class {
+        _ if !transient => false,
+        Idempotency::Idempotent => true,
+        _ if retry_unsafe => true,
+        Idempotency::NotIdempotent => matches!(failure, Failure::Connect | Failure::Status(429)),
+        Idempotency::Never => false,
+    }
+}
+
+/// Where time comes from: the real clock by default, a fake one in tests so
+/// that backoff and deadlines are checked without waiting.
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> Instant;
+    /// Waits for `duration`.
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
+}
+
+/// The real clock, on tokio's timer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioClock;
+
+impl Clock for TokioClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// A fraction in `[0, 1)` from a per-process xorshift generator: jitter needs
+/// spread between clients, not cryptographic quality.
+fn random_fraction() -> f64 {
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let mut x = STATE.load(Ordering::Relaxed);
+    if x == 0 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0x9E37_79B9_7F4A_7C15);
+        x = nanos | 1;
+    }
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    STATE.store(x, Ordering::Relaxed);
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flowroute_raw::OPERATIONS;
+
+    fn op(id: &str) -> &'static OperationSpec {
+        flowroute_raw::operation(id).expect("operation in the spec")
+    }
+
+    #[test]
+    fn sending_and_buying_are_never_retried() {
+        for id in ["send_a_message", "purchase_a_phone_number"] {
+            let class = idempotency(op(id));
+            assert_eq!(class, Idempotency::Never);
+            for failure in [
+                Failure::Connect,
+                Failure::Lost,
+                Failure::Status(429),
+                Failure::Status(503),
+            ] {
+                assert!(!retryable(class, failure, false), "{id} {failure:?}");
+            }
+            assert!(retryable(class, Failure::Lost, true), "opt-in retries them");
+        }
+    }
+
+    #[test]
+    fn every_operation_has_a_class_and_reads_are_idempotent() {
+        for op in OPERATIONS {
+            let class = idempotency(op);
+            if op.method == "GET" {
+                assert_eq!(class, Idempotency::Idempotent, "{}", op.id);
+            }
+            if op.id.starts_with("create_") {
+                assert_eq!(class, Idempotency::NotIdempotent, "{}", op.id);
+            }
+        }
+        assert_eq!(
+            idempotency(op("update_primary_voice_route")),
+            Idempotency::Idempotent
+        );
+        assert_eq!(
+            idempotency(op("set_number_callback_url")),
+            Idempotency::Idempotent
+        );
+        assert_eq!(
+            idempotency(op("set_account_callback_url")),
+            Idempotency::Idempotent
+        );
+        assert_eq!(
+            idempotency(op("release_a_phone_number")),
+            Idempotency::NotIdempotent
+        );
+    }
+
+    #[test]
+    fn validation_errors_are_never_retried() {
+        for status in [400, 401, 403, 404, 405, 409, 415, 422, 500] {
+            assert!(
+                !retryable(Idempotency::Idempotent, Failure::Status(status), true),
+                "{status}"
+            );
+        }
+        for status in [429, 502, 503, 504] {
+            assert!(
+                retryable(Idempotency::Idempotent, Failure::Status(status), false),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn non_idempotent_writes_retry_only_what_never_reached_flowroute() {
+        let class = Idempotency::NotIdempotent;
+        assert!(retryable(class, Failure::Connect, false));
+        assert!(retryable(class, Failure::Status(429), false));
+        assert!(!retryable(class, Failure::Lost, false));
+        assert!(!retryable(class, Failure::Status(503), false));
+    }
+
+    #[test]
+    fn backoff_is_jittered_under_an_exponential_cap() {
+        let policy = RetryPolicy::default()
+            .backoff(Duration::from_millis(100), Duration::from_millis(350))
+            .jitter(|| 0.5);
+        assert_eq!(policy.delay(1, None), Some(Duration::from_millis(50)));
+        assert_eq!(policy.delay(2, None), Some(Duration::from_millis(100)));
+        assert_eq!(
+            policy.delay(3, None),
+            Some(Duration::from_millis(175)),
+            "capped at 350"
+        );
+        assert_eq!(
+            policy.delay(30, None),
+            Some(Duration::from_millis(175)),
+            "no overflow"
+        );
+        let full = policy.clone().jitter(|| 0.999_999);
+        assert!(full.delay(1, None).unwrap() < Duration::from_millis(100));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_the_clamp() {
+        let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(10));
+        assert_eq!(
+            policy.delay(1, Some(Duration::from_secs(3))),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(policy.delay(1, Some(Duration::from_secs(11))), None);
+    }
+
+    #[test]
+    fn random_fractions_stay_in_range() {
+        for _ in 0..10_000 {
+            let f = random_fraction();
+            assert!((0.0..1.0).contains(&f), "{f}");
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! A bounded, time-limited memory of the webhooks already handled.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+/// What identifies one webhook event across Flowroute's resends, from
+/// [`Event::dedupe_key`](super::Event::dedupe_key).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DedupeKey {
+    kind: &'static str,
+    message_id: String,
+    level: Option<i32>,
+    status: Option<String>,
+}
+
+impl DedupeKey {
+    pub(super) fn message(id: &str) -> DedupeKey {
+        DedupeKey::new("message", id, None, None)
+    }
+
+    pub(super) fn receipt(id: &str, level: Option<i32>, status: &str) -> DedupeKey {
+        DedupeKey::new("delivery_receipt", id, level, Some(status.to_string()))
+    }
+
+    pub(super) fn legacy(id: &str) -> DedupeKey {
+        DedupeKey::new("legacy_message", id, None, None)
+    }
+
+    fn new(kind: &'static str, id: &str, level: Option<i32>, status: Option<String>) -> Self {
+        DedupeKey {
+            kind,
+            message_id: id.to_string(),
+            level,
+            status,
+        }
+    }
+}
+
+/// Remembers the webhook events already seen, so that Flowroute's resends of
+/// one event (up to four, 30 seconds apart) are handled once.
+///
+/// Bounded both ways: an entry is forgotten after the time to live, and when
+/// the set is full the oldest entry makes room. Thread-safe (a mutex inside);
+/// every operation is O(1) amortised. Time is passed in, so tests need no
+/// sleeping.
+///
+/// ```
+/// use flowroute::webhooks::{self, Dedupe, fixtures};
+/// use std::time::{Duration, Instant};
+/// let dedupe = Dedupe::new(10_000, Duration::from_secs(600));
+/// let body = fixtures::inbound_sms("12061232634", "12012673227", "hi").to_string();
+/// let key = webhooks::parse(body.as_bytes())?.dedupe_key();
+/// let now = Instant::now();
+/// assert!(dedupe.first_time(&key, now));
+/// assert!(!dedupe.first_time(&key, now + Duration::from_secs(30)));
+/// # Ok::<(), webhooks::WebhookError>(())
+/// ```
+#[derive(Debug)]
+pub struct Dedupe {
+    max_entries: usize,
+    ttl: Duration,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    entries: HashMap<DedupeKey, Entry>,
+    /// Keys in the order they were added, each with the generation it was
+    /// added as; an entry whose generation no longer matches was forgotten or
+    /// added again, and is skipped.
+    order: VecDeque<(DedupeKey, u64)>,
+    next_generation: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    generation: u64,
+    at: Instant,
+    /// False while the event is being handled (see `claim`).
+    handled: bool,
+}
+
+/// What [`Dedupe::claim`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Claim {
+    /// Not seen: the caller now handles it, and settles the claim.
+    First { generation: u64 },
+    /// Handled before.
+    Seen,
+    /// Being handled by another caller right now.
+    InProgress,
+}
+
+impl Default for Dedupe {
+    /// 10 000 entries for 10 minutes: well past Flowroute's last resend
+    /// (four at 30-second intervals).
+    fn default() -> Self {
+        Dedupe::new(10_000, Duration::from_secs(600))
+    }
+}
+
+impl Dedupe {
+    /// A set of at most `max_entries` (at least 1) keys, each kept for `ttl`.
+    pub fn new(max_entries: usize, ttl: Duration) -> Dedupe {
+        Dedupe {
+            max_entries: max_entries.max(1),
+            ttl,
+            state: Mutex::default(),
+        }
+    }
+
+    /// Records `key` as seen at `now` and says whether it was new: `false`
+    /// when it was seen less than the time to live ago.
+    pub fn first_time(&self, key: &DedupeKey, now: Instant) -> bool {
+        match self.insert(key, now, true) {
+            Claim::First { .. } => true,
+            Claim::Seen | Claim::InProgress => false,
+        }
+    }
+
+    /// Forgets `key`, so that it counts as new again; for when handling it
+    /// failed and the resend should be handled.
+    pub fn forget(&self, key: &DedupeKey) {
+        self.lock().entries.remove(key);
+    }
+
+    /// How many keys are remembered (some may have expired but not yet been
+    /// dropped).
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    /// Whether no key is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Like [`first_time`](Self::first_time), but the key stays "in
+    /// progress" until [`settle`](Self::settle)d, so that a resend arriving
+    /// meanwhile is neither handled twice nor acknowledged before the first
+    /// attempt has succeeded.
+    #[cfg(feature = "receiver")]
+    pub(crate) fn claim(&self, key: &DedupeKey, now: Instant) -> Claim {
+        self.insert(key, now, false)
+    }
+
+    /// Ends a claim: kept as handled on success, forgotten on failure. A claim
+    /// that was evicted and taken again meanwhile is left alone.
+    #[cfg(feature = "receiver")]
+    pub(crate) fn settle(&self, key: &DedupeKey, generation: u64, handled: bool) {
+        let mut state = self.lock();
+        let Some(entry) = state.entries.get_mut(key) else {
+            return;
+        };
+        if entry.generation != generation {
+            return;
+        }
+        if handled {
+            entry.handled = true;
+        } else {
+            state.entries.remove(key);
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // The state stays consistent between statements, so a panic
+        // elsewhere while it was locked leaves nothing half-done.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn expired(&self, entry: &Entry, now: Instant) -> bool {
+        now.saturating_duration_since(entry.at) >= self.ttl
+    }
+
+    fn insert(&self, key: &DedupeKey, now: Instant, handled: bool) -> Claim {
+        let mut guard = self.lock();
+        let state = &mut *guard;
+        while let Some((oldest, generation)) = state.order.front() {
+            match state.entries.get(oldest) {
+                Some(entry) if entry.generation == *generation => {
+                    if !self.expired(entry, now) {
+                        break;
+                    }
+                    state.entries.remove(oldest);
+                }
+                _ => {}
+            }
+            state.order.pop_front();
+        }
+        if let Some(entry) = state.entries.get(key)
+            && !self.expired(entry, now)
+        {
+            return if entry.handled {
+                Claim::Seen
+            } else {
+                Claim::InProgress
+            };
+        }
+        let generation = state.next_generation;
+        state.next_generation += 1;
+        state.entries.insert(
+            key.clone(),
+            Entry {
+                generation,
+                at: now,
+                handled,
+            },
+        );
+        state.order.push_back((key.clone(), generation));
+        while state.entries.len() > self.max_entries {
+            let Some((oldest, generation)) = state.order.pop_front() else {
+                break;
+            };
+            if state
+                .entries
+                .get(&oldest)
+                .is_some_and(|e| e.generation == generation)
+            {
+                state.entries.remove(&oldest);
+            }
+        }
+        // Forgotten and re-added keys leave stale places in `order`; drop
+        // them once they outnumber the live ones, which keeps the memory
+        // bounded and the cost amortised O(1).
+        if state.order.len() > 2 * state.entries.len() + 16 {
+            let entries = &state.entries;
+            state
+                .order
+                .retain(|(k, g)| entries.get(k).is_some_and(|e| e.generation == *g));
+        }
+        Claim::First { generation }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(feature = "receiver")]
+    #[test]
+    fn a_claim_in_progress_is_neither_new_nor_seen_until_settled() {
+        let dedupe = Dedupe::default();
+        let key = DedupeKey::message("mdr2-a");
+        let now = Instant::now();
+        let Claim::First { generation } = dedupe.claim(&key, now) else {
+            panic!("a new key is first");
+        };
+        assert_eq!(dedupe.claim(&key, now), Claim::InProgress);
+        dedupe.settle(&key, generation, true);
+        assert_eq!(dedupe.claim(&key, now), Claim::Seen);
+    }
+
+    #[cfg(feature = "receiver")]
+    #[test]
+    fn a_failed_claim_is_forgotten_but_not_a_newer_one() {
+        let dedupe = Dedupe::new(1, Duration::from_secs(600));
+        let (a, b) = (DedupeKey::message("mdr2-a"), DedupeKey::message("mdr2-b"));
+        let now = Instant::now();
+        let Claim::First { generation: old } = dedupe.claim(&a, now) else {
+            panic!("a new key is first");
+        };
+        dedupe.settle(&a, old, false);
+        assert!(matches!(dedupe.claim(&a, now), Claim::First { .. }));
+        // Evicted by `b`, then claimed again by someone else.
+        let Claim::First {
+            generation: evicting,
+        } = dedupe.claim(&b, now)
+        else {
+            panic!("a new key is first");
+        };
+        dedupe.settle(&b, evicting, true);
+        let Claim::First { generation: newer } = dedupe.claim(&a, now) else {
+            panic!("an evicted key is new again");
+        };
+        assert_ne!(old, newer);
+        dedupe.settle(&a, old, false);
+        assert_eq!(dedupe.claim(&a, now), Claim::InProgress);
+    }
+
+    #[test]
+    fn repeated_forgetting_does_not_grow_the_order_queue() {
+        let dedupe = Dedupe::new(4, Duration::from_secs(600));
+        let key = DedupeKey::message("mdr2-a");
+        let now = Instant::now();
+        for _ in 0..1000 {
+            assert!(dedupe.first_time(&key, now));
+            dedupe.forget(&key);
+        }
+        assert!(dedupe.lock().order.len() <= 2 * 4 + 16 + 1);
+    }
+}

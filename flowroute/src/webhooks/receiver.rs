@@ -1,0 +1,357 @@
+//! An axum endpoint that receives Flowroute's webhooks (feature `receiver`).
+
+use super::dedupe::Claim;
+use super::{Dedupe, DedupeKey, Event, parse};
+use crate::Error;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::RawPathParamsRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, Query, RawPathParams, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use std::fmt::{self, Display};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Inbound MMS webhooks carry media URLs, not media: 1 MiB is far above any
+/// documented payload.
+const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The shortest token accepted: 16 characters of the 66 allowed are over 96
+/// bits, beyond guessing.
+const MIN_TOKEN_LEN: usize = 16;
+
+type HandlerFuture = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+type Handler = dyn Fn(Event) -> HandlerFuture + Send + Sync;
+
+/// Receives Flowroute's webhooks: reads each POST into an [`Event`], drops
+/// resends of events already handled, and passes the rest to your handler.
+///
+/// It answers `200 OK` only once your handler has succeeded, because that
+/// answer is what stops Flowroute's resends:
+///
+/// | request | answer | handler called |
+/// |---|---|---|
+/// | token missing or wrong (when one is set) | 404 Not Found | no |
+/// | body over the [limit](Self::body_limit) | 413 Payload Too Large | no |
+/// | not a Flowroute webhook (see [`parse`]) | 400 Bad Request, with the reason | no |
+/// | a resend of an event already handled (same kind and message id; for a receipt, same level and status) | 200 OK | no |
+/// | a resend while the first is still being handled | 503, `Retry-After: 30` | no |
+/// | handler returns `Ok` | 200 OK | yes |
+/// | handler returns `Err` (or panics) | 500, the event is forgotten so the resend is handled | yes |
+///
+/// A body that cannot be parsed gets 400 rather than 500: it would fail the
+/// same way on every resend, and a 4xx says the fault is in the request, not
+/// in your service, to whoever reads the logs. (Flowroute documents resending
+/// on any answer but 200, four times, so the body is still retried.)
+///
+/// A wrong token gets 404 rather than 401: with the token in the URL, a
+/// wrong one is simply a URL that does not exist, and a scanner learns
+/// nothing.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use flowroute::webhooks::{Dedupe, Event, Receiver};
+/// use std::sync::Arc;
+/// let seen = Arc::new(Dedupe::default()); // shared by both endpoints
+/// let handle = |event: Event| async move { println!("{event:?}"); Ok::<(), String>(()) };
+/// let app = axum::Router::new()
+///     .nest_service("/sms", Receiver::new(handle).token("sms-4f7d0c9e2b1a48f6a3c5")?.dedupe(seen.clone()).into_router())
+///     .nest_service("/dlr", Receiver::new(handle).token("dlr-0b9e8d7c6f5a4e3d2c1b")?.dedupe(seen).into_router());
+/// axum::serve(tokio::net::TcpListener::bind("0.0.0.0:8080").await?, app).await?;
+/// # Ok(()) }
+/// ```
+#[must_use]
+pub struct Receiver {
+    handler: Arc<Handler>,
+    token: Option<String>,
+    dedupe: Option<Arc<Dedupe>>,
+    body_limit: usize,
+}
+
+impl fmt::Debug for Receiver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Receiver")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("dedupe", &self.dedupe)
+            .field("body_limit", &self.body_limit)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A [`Receiver`] with the defaults: no token, a [`Dedupe::default`], a body
+/// limit of 1 MiB.
+pub fn receiver<H, Fut, E>(handler: H) -> Router
+where
+    H: Fn(Event) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), E>> + Send + 'static,
+    E: Display + 'static,
+{
+    Receiver::new(handler).into_router()
+}
+
+impl Receiver {
+    /// A receiver passing each new event to `handler`, with a
+    /// [`Dedupe::default`] and a body limit of 1 MiB. The handler's error is
+    /// logged (with `tracing`) and answered with 500.
+    pub fn new<H, Fut, E>(handler: H) -> Receiver
+    where
+        H: Fn(Event) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: Display + 'static,
+    {
+        let handler = move |event: Event| -> HandlerFuture {
+            let handled = handler(event);
+            Box::pin(async move { handled.await.map_err(|e| e.to_string()) })
+        };
+        Receiver {
+            handler: Arc::new(handler),
+            token: None,
+            dedupe: Some(Arc::new(Dedupe::default())),
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+
+    /// Requires `token` in each request's URL: as the path segment after the
+    /// router's root (`https://host/<token>`) or as `?token=<token>`.
+    /// Compared in constant time.
+    ///
+    /// The token must be at least 16 characters of `A–Z a–z 0–9 - . _ ~`
+    /// (which need no escaping in a URL); use a random one, such as 32 hex
+    /// digits, and keep it out of logs.
+    pub fn token(mut self, token: impl Into<String>) -> Result<Receiver, Error> {
+        let token = token.into();
+        if token.len() < MIN_TOKEN_LEN {
+            return Err(Error::invalid_input(
+                "token",
+                format!(
+                    "is {} characters; use at least {MIN_TOKEN_LEN} random ones",
+                    token.len()
+                ),
+            ));
+        }
+        if let Some(bad) = token
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~')))
+        {
+            return Err(Error::invalid_input(
+                "token",
+                format!(
+                    "contains `{bad}`; use only A-Z a-z 0-9 - . _ ~ so it needs no escaping in a URL"
+                ),
+            ));
+        }
+        self.token = Some(token);
+        Ok(self)
+    }
+
+    /// Uses `dedupe` to recognise resends, for instance one shared by the
+    /// receivers of several callback URLs.
+    pub fn dedupe(mut self, dedupe: Arc<Dedupe>) -> Receiver {
+        self.dedupe = Some(dedupe);
+        self
+    }
+
+    /// Passes every request to the handler, resends included (when the
+    /// handler deduplicates on its own, in a database say).
+    pub fn without_dedupe(mut self) -> Receiver {
+        self.dedupe = None;
+        self
+    }
+
+    /// The largest body accepted, in bytes (default 1 MiB); larger ones get
+    /// 413 without being read further.
+    pub fn body_limit(mut self, bytes: usize) -> Receiver {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// The axum router: `POST /`, and with a token also `POST /<token>`.
+    /// Serve it, or mount it with `Router::nest_service`.
+    pub fn into_router(self) -> Router {
+        let has_token = self.token.is_some();
+        let limit = self.body_limit;
+        let inner = Arc::new(Inner {
+            handler: self.handler,
+            token: self.token,
+            dedupe: self.dedupe,
+        });
+        let mut router = Router::new().route("/", post(at_root));
+        if has_token {
+            router = router.route("/{token}", post(at_token));
+        }
+        router.layer(DefaultBodyLimit::max(limit)).with_state(inner)
+    }
+}
+
+struct Inner {
+    handler: Arc<Handler>,
+    token: Option<String>,
+    dedupe: Option<Arc<Dedupe>>,
+}
+
+async fn at_root(State(inner): State<Arc<Inner>>, request: Request) -> Response {
+    inner.receive(None, request).await
+}
+
+async fn at_token(
+    State(inner): State<Arc<Inner>>,
+    params: Result<RawPathParams, RawPathParamsRejection>,
+    request: Request,
+) -> Response {
+    let token = params
+        .ok()
+        .and_then(|p| p.iter().next().map(|(_, value)| value.to_string()));
+    inner.receive(token, request).await
+}
+
+impl Inner {
+    async fn receive(&self, path_token: Option<String>, request: Request) -> Response {
+        if let Some(expected) = &self.token {
+            let query = Query::<Vec<(String, String)>>::try_from_uri(request.uri())
+                .map(|Query(pairs)| pairs)
+                .unwrap_or_default();
+            let presented = path_token.iter().chain(
+                query
+                    .iter()
+                    .filter(|(name, _)| name == "token")
+                    .map(|(_, value)| value),
+            );
+            let mut accepted = false;
+            for candidate in presented {
+                accepted |= constant_time_eq(candidate.as_bytes(), expected.as_bytes());
+            }
+            if !accepted {
+                return StatusCode::NOT_FOUND.into_response();
+            }
+        }
+        let body = match Bytes::from_request(request, &()).await {
+            Ok(body) => body,
+            Err(rejection) => return rejection.into_response(),
+        };
+        let event = match parse(&body) {
+            Ok(event) => event,
+            Err(e) => {
+                tracing::warn!(error = %e, "rejected a webhook body");
+                return (StatusCode::BAD_REQUEST, e.to_string()).into_response();
+            }
+        };
+        let message_id = event.message_id().clone();
+        let mut claim = None;
+        // An event without an id cannot be told from another one; handling
+        // it twice beats dropping a different event as its repeat.
+        let dedupe = self
+            .dedupe
+            .as_deref()
+            .filter(|_| !message_id.as_str().is_empty());
+        if let Some(dedupe) = dedupe {
+            let key = event.dedupe_key();
+            match dedupe.claim(&key, Instant::now()) {
+                Claim::First { generation } => {
+                    claim = Some(Pending {
+                        dedupe,
+                        key,
+                        generation,
+                        settled: false,
+                    });
+                }
+                Claim::Seen => {
+                    tracing::debug!(%message_id, "acknowledged a repeated webhook");
+                    return StatusCode::OK.into_response();
+                }
+                Claim::InProgress => {
+                    tracing::debug!(%message_id, "a repeated webhook arrived while the first is handled");
+                    return (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        [(header::RETRY_AFTER, "30")],
+                        "this event is being handled; send it again later",
+                    )
+                        .into_response();
+                }
+            }
+        }
+        match (self.handler)(event).await {
+            Ok(()) => {
+                if let Some(claim) = claim {
+                    claim.handled();
+                }
+                StatusCode::OK.into_response()
+            }
+            Err(e) => {
+                tracing::warn!(%message_id, error = %e, "the webhook handler failed; Flowroute will resend");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the event could not be handled",
+                )
+                    .into_response()
+            }
+        }
+    }
+}
+
+/// An event being handled. Unless marked handled, it is forgotten when
+/// dropped: after an error, but also when the handler panics or the
+/// connection closes before it finishes (axum then drops the future), so that
+/// Flowroute's resend is handled rather than taken for a repeat.
+struct Pending<'a> {
+    dedupe: &'a Dedupe,
+    key: DedupeKey,
+    generation: u64,
+    settled: bool,
+}
+
+impl Pending<'_> {
+    fn handled(mut self) {
+        self.dedupe.settle(&self.key, self.generation, true);
+        self.settled = true;
+    }
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.dedupe.settle(&self.key, self.generation, false);
+        }
+    }
+}
+
+/// Compares without stopping at the first difference, so that the time taken
+/// does not tell how much of a guess was right. Only the length can leak, and
+/// it is fixed by configuration.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(difference) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_time_eq_compares_whole_values() {
+        assert!(constant_time_eq(b"abcdef", b"abcdef"));
+        assert!(!constant_time_eq(b"abcdef", b"abcdeg"));
+        assert!(!constant_time_eq(b"abcdef", b"Abcdef"));
+        assert!(!constant_time_eq(b"abcdef", b"abcde"));
+        assert!(!constant_time_eq(b"", b"a"));
+    }
+
+    #[test]
+    fn tokens_must_be_long_and_url_safe() {
+        let receiver = || Receiver::new(|_: Event| async { Ok::<(), String>(()) });
+        assert!(receiver().token("0123456789abcdef").is_ok());
+        let short = receiver().token("short").unwrap_err().to_string();
+        assert!(short.contains("at least 16"), "{short}");
+        let spaced = receiver()
+            .token("0123456789 abcdef")
+            .unwrap_err()
+            .to_string();
+        assert!(spaced.contains("contains ` `"), "{spaced}");
+    }
+}

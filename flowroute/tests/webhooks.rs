@@ -1,0 +1,632 @@
+//! Webhook bodies read into typed events (the catalogue's examples, unknown
+//! values, malformed input), the test fixtures, and the dedupe set.
+
+use chrono::{TimeZone, Utc};
+use flowroute::webhooks::{
+    self, Dedupe, DeliveryReceiptEvent, Event, InboundMessage, MessageDirection, MessageType,
+    WebhookError, fixtures,
+};
+use serde_json::{Value, json};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+/// §5.1: the inbound SMS as the spec's example writes it.
+const INBOUND_SMS: &str = r#"{"data":{"id":"mdr2-…","type":"message",
+         "attributes":{"amount_display":"$0.0040","amount_nanodollars":4000000,"body":"Hello are you there? ",
+                       "delivery_receipts":[],"direction":"inbound","from":"12061232634","is_mms":false,
+                       "message_callback_url":"https://…","message_encoding":0,"message_type":"longcode",
+                       "status":"delivered","timestamp":"2017-12-22T01:52:39.39Z","to":"12012673227"}}}"#;
+
+/// §5.2: the captured inbound MMS (stacksjb/GoogleSheets-Webhook-Flowroute
+/// `examplemms.json`), byte for byte. Its ids are redacted, which is why the
+/// relationship and the included media do not match.
+const CAPTURED_MMS: &str = r#"{
+  "data": {
+    "id": "mdr2-xxxxxxxxx",
+    "type": "message",
+    "attributes": {
+      "amount_display": "$0.0195",
+      "amount_nanodollars": 19500000,
+      "body": null,
+      "delivery_receipts": [],
+      "direction": "inbound",
+      "from": "12345678900",
+      "is_mms": true,
+      "message_encoding": 0,
+      "message_type": "longcode",
+      "status": "",
+      "timestamp": "2022-09-03T20:40:11.00Z",
+      "to": "1234567890"
+    },
+    "relationships": {
+      "media": {
+        "data": [
+          {
+            "id": "xxxxxxx-1",
+            "type": "media"
+          }
+        ]
+      }
+    }
+  },
+  "included": [
+    {
+      "id": "xxxxxxxx-1",
+      "type": "media",
+      "attributes": {
+        "file_name": "image000000.png",
+        "file_size": 14832,
+        "mime_type": "image/png",
+        "url": "https://s3.us-west-2.amazonaws.com/flowroute-messaging-media/xxxxxxxxx"
+      },
+      "links": {
+        "self": "https://api.flowroute.com/v2.2/media/xxxxxxxx-1"
+      }
+    }
+  ]
+}"#;
+
+/// §5.3: the delivery receipt as the spec's example writes it.
+const DELIVERY_RECEIPT: &str = r#"{"data":{"attributes":{"body":"…","level":2,"status":"message buffered","status_code":"1003",
+                       "status_code_description":"Message accepted by Carrier","timestamp":"2017-12-21T16:44:35.00Z"},
+         "id":"mdr2-…","links":{"related":"https://api.flowroute.com/v2.1/messages/mdr2-…"},
+         "type":"delivery_receipt"}}"#;
+
+/// §5.1: the flat Messages v2 body.
+const LEGACY: &str = r#"{"to":"12066418000","body":"Hello there from Flowroute!","from":"18553569768","id":"mdr1-febb118b9b034338adfc662a8c02fd88"}"#;
+
+fn parse_json(doc: &Value) -> Result<Event, WebhookError> {
+    webhooks::parse(doc.to_string().as_bytes())
+}
+
+fn shape_error(doc: &Value) -> (String, String) {
+    match parse_json(doc) {
+        Err(WebhookError::Shape { path, message }) => (path, message),
+        other => panic!("expected a shape error, got {other:?}"),
+    }
+}
+
+fn at(secs: i64, hundredths: u32) -> chrono::DateTime<Utc> {
+    Utc.timestamp_opt(secs, hundredths * 10_000_000).unwrap()
+}
+
+#[test]
+fn the_documented_inbound_sms_reads_field_by_field() {
+    let Event::InboundSms(sms) = webhooks::parse(INBOUND_SMS.as_bytes()).unwrap() else {
+        panic!("an SMS");
+    };
+    assert_eq!(sms.id.as_str(), "mdr2-…");
+    assert_eq!(sms.from.as_str(), "12061232634");
+    assert_eq!(sms.to.as_str(), "12012673227");
+    assert_eq!(sms.body.as_deref(), Some("Hello are you there? "));
+    // 2017-12-22T01:52:39.39Z
+    assert_eq!(sms.timestamp, Some(at(1_513_907_559, 39)));
+    assert_eq!(sms.timestamp_unparsed, None);
+    assert_eq!(sms.direction, MessageDirection::Inbound);
+    assert_eq!(sms.message_type, MessageType::Longcode);
+    assert!(!sms.is_mms);
+    assert_eq!(sms.status, "delivered");
+    assert_eq!(sms.amount_nanodollars, 4_000_000);
+    assert_eq!(sms.amount_display.as_deref(), Some("$0.0040"));
+    assert_eq!(sms.message_encoding, Some(0));
+    assert_eq!(sms.message_callback_url.as_deref(), Some("https://…"));
+    assert!(sms.media.is_empty());
+}
+
+#[test]
+fn the_captured_mms_reads_with_its_media() {
+    let Event::InboundMms(mms) = webhooks::parse(CAPTURED_MMS.as_bytes()).unwrap() else {
+        panic!("an MMS");
+    };
+    assert_eq!(mms.id.as_str(), "mdr2-xxxxxxxxx");
+    assert_eq!(mms.from.as_str(), "12345678900");
+    // Ten digits, as captured: numbers from Flowroute are kept as sent.
+    assert_eq!(mms.to.as_str(), "1234567890");
+    assert_eq!(mms.body, None);
+    // 2022-09-03T20:40:11.00Z
+    assert_eq!(mms.timestamp, Some(at(1_662_237_611, 0)));
+    assert_eq!(mms.direction, MessageDirection::Inbound);
+    assert_eq!(mms.message_type, MessageType::Longcode);
+    assert!(mms.is_mms);
+    assert_eq!(mms.status, "");
+    assert_eq!(mms.amount_nanodollars, 19_500_000);
+    assert_eq!(mms.amount_display.as_deref(), Some("$0.0195"));
+    assert_eq!(mms.message_encoding, Some(0));
+    assert_eq!(mms.message_callback_url, None);
+    assert_eq!(mms.media.len(), 1);
+    let media = &mms.media[0];
+    assert_eq!(media.id, "xxxxxxxx-1");
+    assert_eq!(media.file_name.as_deref(), Some("image000000.png"));
+    assert_eq!(media.file_size, Some(14_832));
+    assert_eq!(media.mime_type.as_deref(), Some("image/png"));
+    assert_eq!(
+        media.url.as_deref(),
+        Some("https://s3.us-west-2.amazonaws.com/flowroute-messaging-media/xxxxxxxxx")
+    );
+    // The per-kind parser reads the same message.
+    assert_eq!(InboundMessage::parse(CAPTURED_MMS.as_bytes()).unwrap(), mms);
+}
+
+#[test]
+fn the_documented_delivery_receipt_reads_field_by_field() {
+    let Event::DeliveryReceipt(dlr) = webhooks::parse(DELIVERY_RECEIPT.as_bytes()).unwrap() else {
+        panic!("a receipt");
+    };
+    assert_eq!(dlr.message_id.as_str(), "mdr2-…");
+    assert_eq!(dlr.level, Some(2));
+    assert_eq!(dlr.status, "message buffered");
+    assert_eq!(dlr.status_code.as_deref(), Some("1003"));
+    assert_eq!(
+        dlr.status_code_description.as_deref(),
+        Some("Message accepted by Carrier")
+    );
+    // 2017-12-21T16:44:35.00Z
+    assert_eq!(dlr.timestamp, Some(at(1_513_874_675, 0)));
+    assert_eq!(dlr.timestamp_unparsed, None);
+    assert_eq!(dlr.body.as_deref(), Some("…"));
+    assert_eq!(
+        DeliveryReceiptEvent::parse(DELIVERY_RECEIPT.as_bytes()).unwrap(),
+        dlr
+    );
+}
+
+#[test]
+fn a_receipt_status_code_reads_as_text_whether_number_string_or_null() {
+    let code = |value: Value| {
+        let mut doc: Value = serde_json::from_str(DELIVERY_RECEIPT).unwrap();
+        doc["data"]["attributes"]["status_code"] = value;
+        DeliveryReceiptEvent::parse(doc.to_string().as_bytes())
+            .unwrap()
+            .status_code
+    };
+    assert_eq!(code(json!(1003)).as_deref(), Some("1003"));
+    assert_eq!(code(json!("1003")).as_deref(), Some("1003"));
+    assert_eq!(code(json!(null)), None);
+}
+
+#[test]
+fn the_legacy_v2_body_reads_as_a_legacy_message() {
+    let Event::LegacyInbound(legacy) = webhooks::parse(LEGACY.as_bytes()).unwrap() else {
+        panic!("a legacy message");
+    };
+    assert_eq!(legacy.id.as_str(), "mdr1-febb118b9b034338adfc662a8c02fd88");
+    assert_eq!(legacy.from.as_str(), "18553569768");
+    assert_eq!(legacy.to.as_str(), "12066418000");
+    assert_eq!(legacy.body.as_deref(), Some("Hello there from Flowroute!"));
+}
+
+#[test]
+fn media_follow_the_messages_order_and_unlisted_media_are_kept_last() {
+    let doc = json!({
+    "data": {"id": "mdr2-1", "type": "message", "attributes": {"is_mms": true},
+             "relationships": {"media": {"data": [{"id": "m2", "type": "media"}, {"id": "m1", "type": "media"}]}}},
+    "included": [
+        {"id": "m1", "type": "media", "attributes": {"file_name": "a.png", "file_size": -1}},
+        {"id": "x", "type": "sticker"},
+        {"id": "m3", "type": "media"},
+        {"id": "m2", "type": "media", "attributes": {"url": "https://example.com/b.gif"}},
+    ]});
+    let Event::InboundMms(mms) = parse_json(&doc).unwrap() else {
+        panic!("an MMS");
+    };
+    let ids: Vec<&str> = mms.media.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["m2", "m1", "m3"]);
+    assert_eq!(
+        mms.media[0].url.as_deref(),
+        Some("https://example.com/b.gif")
+    );
+    assert_eq!(mms.media[1].file_name.as_deref(), Some("a.png"));
+    assert_eq!(
+        mms.media[1].file_size, None,
+        "a negative size is not a size"
+    );
+    assert_eq!(mms.media[2].file_name, None);
+}
+
+#[test]
+fn a_message_with_media_is_an_mms_even_without_is_mms() {
+    let doc = json!({"data": {"id": "mdr2-1", "type": "message", "attributes": {}},
+                     "included": [{"id": "m1", "type": "media"}]});
+    assert!(matches!(parse_json(&doc).unwrap(), Event::InboundMms(_)));
+}
+
+#[test]
+fn unknown_fields_are_ignored_and_unknown_enum_values_kept() {
+    let mut doc: Value = serde_json::from_str(INBOUND_SMS).unwrap();
+    doc["meta"] = json!({"new": true});
+    doc["data"]["links"] =
+        json!({"self": "https://api.flowroute.com/v2.2/messages/mdr2-…", "next": "x"});
+    let attributes = &mut doc["data"]["attributes"];
+    attributes["direction"] = json!("sideways");
+    attributes["message_type"] = json!("short-code");
+    attributes["price_details"] = json!({"segment_count": 1});
+    attributes["carrier"] = json!({"name": "Example Wireless"});
+    let Event::InboundSms(sms) = parse_json(&doc).unwrap() else {
+        panic!("an SMS");
+    };
+    assert_eq!(sms.direction, MessageDirection::Unknown("sideways".into()));
+    assert_eq!(sms.message_type, MessageType::Unknown("short-code".into()));
+    assert_eq!(sms.body.as_deref(), Some("Hello are you there? "));
+
+    let mut dlr: Value = serde_json::from_str(DELIVERY_RECEIPT).unwrap();
+    dlr["data"]["attributes"]["network"] = json!("LTE");
+    dlr["data"]["attributes"]["status"] = json!("a status never seen");
+    let Event::DeliveryReceipt(dlr) = parse_json(&dlr).unwrap() else {
+        panic!("a receipt");
+    };
+    assert_eq!(dlr.status, "a status never seen");
+}
+
+#[test]
+fn an_unreadable_timestamp_is_kept_as_text_and_the_event_still_reads() {
+    let mut doc: Value = serde_json::from_str(INBOUND_SMS).unwrap();
+    doc["data"]["attributes"]["timestamp"] = json!("22/12/2017 01:52");
+    let Event::InboundSms(sms) = parse_json(&doc).unwrap() else {
+        panic!("an SMS");
+    };
+    assert_eq!(sms.timestamp, None);
+    assert_eq!(sms.timestamp_unparsed.as_deref(), Some("22/12/2017 01:52"));
+    assert_eq!(sms.from.as_str(), "12061232634");
+
+    let mut doc: Value = serde_json::from_str(DELIVERY_RECEIPT).unwrap();
+    doc["data"]["attributes"]["timestamp"] = json!(1_513_874_675);
+    let dlr = DeliveryReceiptEvent::parse(doc.to_string().as_bytes()).unwrap();
+    assert_eq!(dlr.timestamp, None);
+    assert_eq!(dlr.timestamp_unparsed.as_deref(), Some("1513874675"));
+    assert_eq!(dlr.status, "message buffered");
+}
+
+#[test]
+fn amount_display_sent_as_a_number_is_kept_as_text() {
+    let mut doc: Value = serde_json::from_str(INBOUND_SMS).unwrap();
+    doc["data"]["attributes"]["amount_display"] = json!(0.004);
+    let Event::InboundSms(sms) = parse_json(&doc).unwrap() else {
+        panic!("an SMS");
+    };
+    assert_eq!(sms.amount_display.as_deref(), Some("0.004"));
+}
+
+#[test]
+fn empty_and_whitespace_bodies_say_so() {
+    for body in [&b""[..], b" \r\n\t"] {
+        let err = webhooks::parse(body).unwrap_err();
+        assert_eq!(err, WebhookError::Empty);
+        assert_eq!(err.to_string(), "the webhook body is empty");
+    }
+}
+
+#[test]
+fn a_body_that_is_not_json_names_the_position() {
+    let err = webhooks::parse(b"<Message>hi</Message>").unwrap_err();
+    let WebhookError::NotJson { line, column, .. } = &err else {
+        panic!("not JSON: {err:?}");
+    };
+    assert_eq!((*line, *column), (1, 1));
+    assert_eq!(
+        err.to_string(),
+        "the webhook body is not JSON: expected value at line 1, column 1"
+    );
+    let trailing = webhooks::parse(format!("{LEGACY} x").as_bytes()).unwrap_err();
+    assert!(
+        trailing.to_string().contains("trailing characters"),
+        "{trailing}"
+    );
+    let not_utf8 = webhooks::parse(b"{\"id\": \"mdr1-\xff\"}").unwrap_err();
+    assert!(
+        matches!(not_utf8, WebhookError::NotJson { .. }),
+        "{not_utf8:?}"
+    );
+}
+
+#[test]
+fn the_captured_mms_cut_at_every_seventh_byte_is_always_an_error() {
+    let bytes = CAPTURED_MMS.as_bytes();
+    for cut in (0..bytes.len()).step_by(7) {
+        let err = webhooks::parse(&bytes[..cut]).unwrap_err();
+        if cut == 0 {
+            assert_eq!(err, WebhookError::Empty);
+        } else {
+            assert!(
+                matches!(err, WebhookError::Truncated { .. }),
+                "cut at {cut}: {err:?}"
+            );
+            assert!(err.to_string().contains("truncated"), "{err}");
+        }
+    }
+    // And every cut through the per-kind parser, as well as cuts through
+    // bytes that are not all ASCII.
+    for cut in (1..bytes.len()).step_by(7) {
+        assert!(InboundMessage::parse(&bytes[..cut]).is_err());
+    }
+    let receipt = DELIVERY_RECEIPT.as_bytes();
+    for cut in 1..receipt.len() {
+        assert!(DeliveryReceiptEvent::parse(&receipt[..cut]).is_err());
+    }
+}
+
+#[test]
+fn a_document_of_the_wrong_shape_names_the_path() {
+    assert_eq!(
+        shape_error(&json!([1, 2])),
+        (".".into(), "expected a JSON object, found an array".into())
+    );
+    assert_eq!(
+        shape_error(&json!({"hello": "world"})),
+        (
+            ".".into(),
+            "has neither `data` (Messages v2.1) nor `id` (a flat Messages v2 message)".into()
+        )
+    );
+    assert_eq!(
+        shape_error(&json!({"data": null})),
+        ("data".into(), "expected an object, found null".into())
+    );
+    assert_eq!(
+        shape_error(&json!({"data": {"id": "x", "type": "number"}})),
+        (
+            "data.type".into(),
+            "is `number`; expected `message` (an inbound SMS or MMS) or `delivery_receipt`".into()
+        )
+    );
+    assert_eq!(
+        shape_error(&json!({"data": {"id": "x", "type": 7}})),
+        (
+            "data.type".into(),
+            "expected a string, found a number".into()
+        )
+    );
+    assert_eq!(
+        shape_error(&json!({"data": {"id": "x"}})),
+        (
+            "data.type".into(),
+            "is missing; expected `message` or `delivery_receipt`".into()
+        )
+    );
+    let err = parse_json(&json!({"data": {"id": "x", "type": "cdr_export"}})).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the webhook body is not a Flowroute webhook: at `data.type`: is `cdr_export`; expected `message` (an inbound SMS or MMS) or `delivery_receipt`"
+    );
+}
+
+#[test]
+fn a_field_of_the_wrong_type_names_its_path() {
+    let mut doc: Value = serde_json::from_str(INBOUND_SMS).unwrap();
+    doc["data"]["attributes"]["is_mms"] = json!("yes");
+    let (path, message) = shape_error(&doc);
+    assert_eq!(path, "data.attributes.is_mms");
+    assert!(message.contains("expected a boolean"), "{message}");
+
+    let mut doc: Value = serde_json::from_str(CAPTURED_MMS).unwrap();
+    doc["included"][0]["attributes"]["file_size"] = json!("big");
+    assert_eq!(shape_error(&doc).0, "included[0].attributes.file_size");
+
+    let mut doc: Value = serde_json::from_str(DELIVERY_RECEIPT).unwrap();
+    doc["data"]["attributes"]["level"] = json!("two");
+    assert_eq!(shape_error(&doc).0, "data.attributes.level");
+
+    let mut doc: Value = serde_json::from_str(INBOUND_SMS).unwrap();
+    doc["data"].as_object_mut().unwrap().remove("id");
+    let (path, message) = shape_error(&doc);
+    assert_eq!(path, "data");
+    assert!(message.contains("missing field `id`"), "{message}");
+
+    let (path, _) = shape_error(&json!({"id": 42, "body": "hi"}));
+    assert_eq!(path, "id");
+}
+
+#[test]
+fn per_kind_parsers_refuse_the_other_kind() {
+    let err = InboundMessage::parse(DELIVERY_RECEIPT.as_bytes()).unwrap_err();
+    assert_eq!(
+        err,
+        WebhookError::Shape {
+            path: "data.type".into(),
+            message: "this is a delivery receipt (`data.type` `delivery_receipt`); expected an inbound message (`data.type` `message`)".into(),
+        }
+    );
+    let err = DeliveryReceiptEvent::parse(LEGACY.as_bytes()).unwrap_err();
+    assert_eq!(
+        err,
+        WebhookError::Shape {
+            path: ".".into(),
+            message: "this is a flat Messages v2 message; expected a delivery receipt (`data.type` `delivery_receipt`)".into(),
+        }
+    );
+}
+
+#[test]
+fn fixtures_read_back_as_the_events_they_describe() {
+    let sms = fixtures::inbound_sms("12061232634", "12012673227", "Hello");
+    let Event::InboundSms(read) = parse_json(&sms).unwrap() else {
+        panic!("an SMS");
+    };
+    assert_eq!(read.from.as_str(), "12061232634");
+    assert_eq!(read.to.as_str(), "12012673227");
+    assert_eq!(read.body.as_deref(), Some("Hello"));
+    assert_eq!(read.direction, MessageDirection::Inbound);
+    assert_eq!(read.message_encoding, Some(0));
+    assert!(read.id.as_str().starts_with("mdr2-"));
+    assert_eq!(read.id.as_str().len(), 5 + 32);
+    let age = Utc::now() - read.timestamp.expect("a readable timestamp");
+    assert!(age.num_seconds().abs() < 60, "{age}");
+    assert!(
+        sms["data"]["attributes"]["timestamp"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+
+    let unicode = fixtures::inbound_sms("12061232634", "12012673227", "héllo");
+    assert_eq!(unicode["data"]["attributes"]["message_encoding"], 8);
+
+    let mms = fixtures::inbound_mms(
+        "12061232634",
+        "12012673227",
+        Some("look"),
+        &[
+            "https://example.com/a/cat.GIF?size=1",
+            "https://example.com/clip",
+        ],
+    );
+    let Event::InboundMms(read) = parse_json(&mms).unwrap() else {
+        panic!("an MMS");
+    };
+    assert_eq!(read.body.as_deref(), Some("look"));
+    assert!(read.is_mms);
+    assert_eq!(read.media.len(), 2);
+    assert_eq!(read.media[0].file_name.as_deref(), Some("cat.GIF"));
+    assert_eq!(read.media[0].mime_type.as_deref(), Some("image/gif"));
+    assert_eq!(
+        read.media[0].url.as_deref(),
+        Some("https://example.com/a/cat.GIF?size=1")
+    );
+    assert_eq!(read.media[1].file_name.as_deref(), Some("clip"));
+    assert_eq!(
+        read.media[1].mime_type.as_deref(),
+        Some("application/octet-stream")
+    );
+    assert_eq!(
+        mms["data"]["relationships"]["media"]["data"][1]["id"],
+        mms["included"][1]["id"]
+    );
+
+    let dlr = fixtures::delivery_receipt("mdr2-39cadeace66e11e7aff806cd7f24ba2d", "delivered");
+    let Event::DeliveryReceipt(read) = parse_json(&dlr).unwrap() else {
+        panic!("a receipt");
+    };
+    assert_eq!(
+        read.message_id.as_str(),
+        "mdr2-39cadeace66e11e7aff806cd7f24ba2d"
+    );
+    assert_eq!(read.level, Some(2));
+    assert_eq!(read.status, "delivered");
+    assert_eq!(read.status_code, None);
+    assert!(read.timestamp.is_some());
+}
+
+#[test]
+fn every_fixture_gets_a_fresh_id() {
+    let ids: std::collections::HashSet<String> = (0..100)
+        .map(|_| fixtures::inbound_sms("1", "2", "x")["data"]["id"].to_string())
+        .chain(
+            (0..100).map(|_| fixtures::inbound_mms("1", "2", None, &[])["data"]["id"].to_string()),
+        )
+        .collect();
+    assert_eq!(ids.len(), 200);
+}
+
+fn key_of(doc: &Value) -> webhooks::DedupeKey {
+    parse_json(doc).unwrap().dedupe_key()
+}
+
+#[test]
+fn dedupe_keys_tell_kinds_and_receipts_apart() {
+    let sms = fixtures::inbound_sms("12061232634", "12012673227", "hi");
+    let mut as_mms = sms.clone();
+    as_mms["data"]["attributes"]["is_mms"] = json!(true);
+    assert_eq!(key_of(&sms), key_of(&as_mms), "one message, one key");
+
+    let id = "mdr2-39cadeace66e11e7aff806cd7f24ba2d";
+    let delivered = fixtures::delivery_receipt(id, "delivered");
+    let mut level1 = delivered.clone();
+    level1["data"]["attributes"]["level"] = json!(1);
+    let mut buffered = delivered.clone();
+    buffered["data"]["attributes"]["status"] = json!("message buffered");
+    let mut resent = delivered.clone();
+    resent["data"]["attributes"]["timestamp"] = json!("2017-12-21T16:45:05.00Z");
+    assert_ne!(key_of(&delivered), key_of(&level1));
+    assert_ne!(key_of(&delivered), key_of(&buffered));
+    assert_eq!(key_of(&delivered), key_of(&resent));
+
+    let mut message = sms.clone();
+    message["data"]["id"] = json!(id);
+    assert_ne!(key_of(&message), key_of(&delivered));
+    assert_eq!(parse_json(&message).unwrap().message_id().as_str(), id);
+}
+
+#[test]
+fn dedupe_reports_a_key_once_until_its_time_to_live_is_over() {
+    let dedupe = Dedupe::new(100, Duration::from_secs(600));
+    let key = key_of(&fixtures::inbound_sms("1", "2", "x"));
+    let t0 = Instant::now();
+    assert!(dedupe.is_empty());
+    assert!(dedupe.first_time(&key, t0));
+    // Flowroute's four resends, 30 s apart.
+    for resend in 1..=4 {
+        assert!(!dedupe.first_time(&key, t0 + Duration::from_secs(30 * resend)));
+    }
+    assert!(!dedupe.first_time(&key, t0 + Duration::from_secs(599)));
+    assert!(dedupe.first_time(&key, t0 + Duration::from_secs(600)));
+    assert!(!dedupe.first_time(&key, t0 + Duration::from_secs(601)));
+    assert_eq!(dedupe.len(), 1);
+}
+
+#[test]
+fn dedupe_drops_expired_keys_as_time_moves_on() {
+    let dedupe = Dedupe::new(100, Duration::from_secs(10));
+    let t0 = Instant::now();
+    for n in 0..50 {
+        let key = key_of(&fixtures::inbound_sms("1", "2", &n.to_string()));
+        assert!(dedupe.first_time(&key, t0));
+    }
+    assert_eq!(dedupe.len(), 50);
+    let later = key_of(&fixtures::inbound_sms("1", "2", "later"));
+    assert!(dedupe.first_time(&later, t0 + Duration::from_secs(10)));
+    assert_eq!(dedupe.len(), 1, "the expired keys are gone");
+}
+
+#[test]
+fn a_full_dedupe_forgets_its_oldest_key() {
+    let dedupe = Dedupe::new(3, Duration::from_secs(600));
+    let keys: Vec<_> = (0..4)
+        .map(|n| key_of(&fixtures::inbound_sms("1", "2", &n.to_string())))
+        .collect();
+    let t0 = Instant::now();
+    for (n, key) in keys.iter().enumerate() {
+        assert!(dedupe.first_time(key, t0 + Duration::from_secs(n as u64)));
+    }
+    assert_eq!(dedupe.len(), 3);
+    let now = t0 + Duration::from_secs(10);
+    assert!(!dedupe.first_time(&keys[3], now));
+    assert!(!dedupe.first_time(&keys[2], now));
+    assert!(!dedupe.first_time(&keys[1], now));
+    assert!(dedupe.first_time(&keys[0], now), "the oldest was evicted");
+    assert!(
+        dedupe.first_time(&keys[1], now),
+        "re-adding the oldest evicted the next oldest"
+    );
+    assert_eq!(dedupe.len(), 3);
+}
+
+#[test]
+fn a_forgotten_key_is_new_again() {
+    let dedupe = Dedupe::default();
+    let key = key_of(&fixtures::inbound_sms("1", "2", "x"));
+    let now = Instant::now();
+    assert!(dedupe.first_time(&key, now));
+    dedupe.forget(&key);
+    assert!(dedupe.first_time(&key, now));
+    assert!(!dedupe.first_time(&key, now));
+}
+
+#[test]
+fn dedupe_lets_exactly_one_of_many_threads_through() {
+    let dedupe = Arc::new(Dedupe::default());
+    let key = key_of(&fixtures::inbound_sms("1", "2", "x"));
+    let barrier = Arc::new(Barrier::new(8));
+    let now = Instant::now();
+    let firsts: usize = (0..8)
+        .map(|_| {
+            let (dedupe, key, barrier) = (dedupe.clone(), key.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                usize::from(dedupe.first_time(&key, now))
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .sum();
+    assert_eq!(firsts, 1);
+}
