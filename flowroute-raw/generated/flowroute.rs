@@ -100,13 +100,14 @@ and Go send it flat like this; the Python SDK wraps it in
         }
     }
     /**A CDR export job and, once completed, its result. The id is an integer in the only
-JSON example (the Python README quotes it in its non-JSON samples).
+JSON example, but the Python README quotes it (`"38647"`) in its other samples:
+both are accepted.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CdrExport {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<CdrExportAttributes>,
-        pub id: i64,
+        pub id: CdrExportIdentifier,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
         ///Always `cdrexport`.
@@ -195,16 +196,56 @@ returns a list of aliases as a single string.
             Default::default()
         }
     }
-    ///One page of CDR exports.
+    ///A CDR export id, sent as an integer or as a string of digits.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CdrExportIdentifier {
+        Int64(i64),
+        String(::std::string::String),
+    }
+    impl ::std::fmt::Display for CdrExportIdentifier {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Int64(x) => x.fmt(f),
+                Self::String(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for CdrExportIdentifier {
+        fn from(value: i64) -> Self {
+            Self::Int64(value)
+        }
+    }
+    /**One page of CDR exports. The Python SDK's README shows each item wrapped as
+`{"data": {…}}`, and its demo reads `result['data'][0]['data']['id']`, while the
+single-export answers are flat: both item forms are accepted.
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CdrExportList {
-        pub data: ::std::vec::Vec<CdrExport>,
+        pub data: ::std::vec::Vec<CdrExportListItem>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<PageLinks>,
     }
     impl CdrExportList {
         pub fn builder() -> builder::CdrExportList {
             Default::default()
+        }
+    }
+    ///A list item, flat (like every other list) or wrapped in `data` (the Python README's form).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CdrExportListItem {
+        Variant0(CdrExport),
+        Variant1(CdrExportDocument),
+    }
+    impl ::std::convert::From<CdrExport> for CdrExportListItem {
+        fn from(value: CdrExport) -> Self {
+            Self::Variant0(value)
+        }
+    }
+    impl ::std::convert::From<CdrExportDocument> for CdrExportListItem {
+        fn from(value: CdrExportDocument) -> Self {
+            Self::Variant1(value)
         }
     }
     ///The JSON:API type of a CDR export request, always `cdrexport`.
@@ -2671,7 +2712,7 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<super::CdrExportAttributes>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<i64, ::std::string::String>,
+            id: ::std::result::Result<super::CdrExportIdentifier, ::std::string::String>,
             links: ::std::result::Result<
                 ::std::option::Option<super::SelfLinks>,
                 ::std::string::String,
@@ -2705,7 +2746,7 @@ community Go client's model. The Go client also reports `state` and
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<super::CdrExportIdentifier>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -3147,7 +3188,7 @@ community Go client's model. The Go client also reports `state` and
         #[derive(Clone, Debug)]
         pub struct CdrExportList {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::CdrExport>,
+                ::std::vec::Vec<super::CdrExportListItem>,
                 ::std::string::String,
             >,
             links: ::std::result::Result<
@@ -3166,7 +3207,7 @@ community Go client's model. The Go client also reports `state` and
         impl CdrExportList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CdrExport>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CdrExportListItem>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value

@@ -52,6 +52,9 @@ pub enum Fault {
         /// Seconds for the `Retry-After` header.
         retry_after: u64,
     },
+    /// Apply the request and answer normally, but label the body with this
+    /// `Content-Type` (a proxy that relabels, `text/plain` for JSON…).
+    ContentType(String),
 }
 
 /// A fault and the requests it applies to.
@@ -208,7 +211,15 @@ impl Fault {
             };
             return Ok(Fault::RateLimit { retry_after });
         }
-        Err("fault: expected one of status, delay_ms, drop, truncated_body, malformed_body, rate_limit".into())
+        if let Some(content_type) = obj.get("content_type") {
+            return match content_type.as_str() {
+                Some(ct) if !ct.is_empty() && axum::http::HeaderValue::from_str(ct).is_ok() => {
+                    Ok(Fault::ContentType(ct.to_string()))
+                }
+                _ => Err("fault.content_type: must be a non-empty header value".into()),
+            };
+        }
+        Err("fault: expected one of status, delay_ms, drop, truncated_body, malformed_body, rate_limit, content_type".into())
     }
 
     fn to_json(&self) -> Value {
@@ -229,6 +240,7 @@ impl Fault {
             Fault::TruncatedBody => json!({"truncated_body": true}),
             Fault::MalformedBody => json!({"malformed_body": true}),
             Fault::RateLimit { retry_after } => json!({"rate_limit": {"retry_after": retry_after}}),
+            Fault::ContentType(ct) => json!({"content_type": ct}),
         }
     }
 
@@ -242,6 +254,7 @@ impl Fault {
             Fault::TruncatedBody => "truncated_body".into(),
             Fault::MalformedBody => "malformed_body".into(),
             Fault::RateLimit { .. } => "rate_limit".into(),
+            Fault::ContentType(_) => "content_type".into(),
         }
     }
 }

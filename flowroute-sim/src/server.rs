@@ -126,12 +126,42 @@ async fn handle(ctx: Ctx, router: Router, request: Request<Incoming>) -> Result<
             ctx.log_request(record);
             return Ok(response);
         }
-        // The guard is where a delay fault waits; a shutdown meanwhile drops the connection.
-        Some(Fault::Delay(delay)) if !ctx.pause(*delay).await => {
-            return Err(Dropped);
+        Some(Fault::Delay(delay)) => {
+            // A slow server still does the work when its client gives up
+            // waiting: read the request now and finish it in a task of its own,
+            // which a closed connection does not cancel.
+            let delay = *delay;
+            let (parts, body) = request.into_parts();
+            let Ok(body) = axum::body::to_bytes(body, MAX_DELAYED_BODY).await else {
+                return Err(Dropped);
+            };
+            let request = Request::from_parts(parts, Body::from(body));
+            let work = async move {
+                // A shutdown during the pause drops the connection.
+                if !ctx.pause(delay).await {
+                    return Err(Dropped);
+                }
+                respond(ctx, router, request, record, None).await
+            };
+            return tokio::spawn(work).await.unwrap_or(Err(Dropped));
         }
         _ => {}
     }
+    respond(ctx, router, request, record, fault).await
+}
+
+/// The largest body read ahead of a delay fault.
+const MAX_DELAYED_BODY: usize = 16 * 1024 * 1024;
+
+/// Serves the request (authorised or not), logs it, and applies a fault that
+/// acts on the answer.
+async fn respond(
+    ctx: Ctx,
+    router: Router,
+    request: Request<Body>,
+    mut record: RequestRecord,
+    fault: Option<Fault>,
+) -> Result<Response, Dropped> {
     let response = if authorized(&ctx, request.headers()) {
         finish(call(router, request).await)
     } else {
@@ -144,6 +174,13 @@ async fn handle(ctx: Ctx, router: Router, request: Request<Incoming>) -> Result<
         Some(Fault::Drop(DropPoint::AfterRequest)) => Err(Dropped),
         Some(Fault::TruncatedBody) => Ok(truncate(response).await),
         Some(Fault::MalformedBody) => Ok(malform(response)),
+        Some(Fault::ContentType(content_type)) => {
+            let mut response = response;
+            if let Ok(value) = HeaderValue::from_str(&content_type) {
+                response.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
+            Ok(response)
+        }
         _ => Ok(response),
     }
 }

@@ -343,3 +343,66 @@ async fn shutdown_stops_the_server() {
     api.sim.shutdown().await;
     assert!(api.http.get(url).send().await.is_err());
 }
+
+#[tokio::test]
+async fn a_request_abandoned_during_a_delay_is_still_applied_once() {
+    let api = Api::start().await;
+    let from = api.account_numbers().await[0].clone();
+    api.sim
+        .add_fault(
+            FaultRule::new("/v2.1/messages", Fault::Delay(Duration::from_millis(300)))
+                .method("post"),
+        )
+        .unwrap();
+    let outcome = api
+        .request(Method::POST, "/v2.1/messages")
+        .header("content-type", JSON_API)
+        .body(json!({"to": "12065550123", "from": from, "body": "slow"}).to_string())
+        .timeout(Duration::from_millis(50))
+        .send()
+        .await;
+    assert!(outcome.is_err(), "the client gave up");
+    api.eventually(|| async {
+        api.sim
+            .requests()
+            .iter()
+            .any(|r| r.method == "POST" && r.status == Some(202))
+    })
+    .await;
+    let sends = api
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(sends, 1);
+    let messages = api.get("/v2.1/messages?start_date=2020-01-01").await;
+    assert_eq!(
+        messages.body["data"].as_array().unwrap().len(),
+        1,
+        "the message exists"
+    );
+}
+
+#[tokio::test]
+async fn a_content_type_fault_relabels_a_normal_answer() {
+    let api = Api::start().await;
+    add(
+        &api,
+        json!({"method": "GET", "path": "/v2/routes", "fault": {"content_type": "text/plain"}}),
+    )
+    .await;
+    let relabelled = api.get("/v2/routes").await;
+    assert_eq!(relabelled.status, 200);
+    assert_eq!(relabelled.content_type(), "text/plain");
+    assert!(relabelled.body["data"].is_array(), "the body is unchanged");
+    assert_eq!(api.get("/v2/routes").await.content_type(), JSON_API);
+    let refused = api
+        .control(
+            Method::POST,
+            "/__sim/faults",
+            Some(json!({"path": "/v2/routes", "fault": {"content_type": ""}})),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+}

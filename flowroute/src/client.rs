@@ -271,6 +271,15 @@ impl ClientBuilder {
                 "the access key and the secret key are both required and must not be empty",
             ));
         }
+        for (name, key) in [("access key", &access_key), ("secret key", &secret_key)] {
+            if key.chars().any(|c| c.is_control() || c.is_whitespace()) {
+                // A key read from a file often ends in a newline; sent as is,
+                // every call would be a 401 with no hint why.
+                return Err(Error::config(format!(
+                    "the {name} contains whitespace or control characters; Flowroute keys have none"
+                )));
+            }
+        }
         if access_key.contains(':') {
             return Err(Error::config(
                 "the access key cannot contain `:` (HTTP Basic separates user and password with it)",
@@ -283,9 +292,8 @@ impl ClientBuilder {
 
         let token =
             base64::engine::general_purpose::STANDARD.encode(format!("{access_key}:{secret_key}"));
-        let mut authorization = HeaderValue::try_from(format!("Basic {token}")).map_err(|_| {
-            Error::config("the credentials contain characters that cannot go in an HTTP header")
-        })?;
+        let mut authorization = HeaderValue::try_from(format!("Basic {token}"))
+            .expect("base64 output is a valid header value");
         authorization.set_sensitive(true);
         let user_agent = self
             .user_agent
@@ -343,8 +351,13 @@ impl fmt::Debug for ClientBuilder {
 }
 
 fn parse_base_url(input: &str, allow_insecure_http: bool) -> Result<Url, Error> {
+    // A URL that does not parse is quoted without anything before an `@`,
+    // which could be credentials.
+    let shown = input
+        .rsplit_once('@')
+        .map_or(input.to_string(), |(_, host)| format!("…@{host}"));
     let url = Url::parse(input.trim())
-        .map_err(|e| Error::config(format!("base URL `{input}` is not a URL: {e}")))?;
+        .map_err(|e| Error::config(format!("base URL `{shown}` is not a URL: {e}")))?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::config(
             "the base URL must not carry credentials; use `credentials(…)`",
@@ -393,6 +406,23 @@ mod tests {
                 e.contains("access key and the secret key are both required"),
                 "{e}"
             );
+        }
+    }
+
+    #[test]
+    fn keys_with_whitespace_are_refused_instead_of_failing_every_call() {
+        for (access, secret) in [
+            ("acct", "s3cr3t\n"),
+            ("acct ", "s3cr3t"),
+            ("acct", "s3\tcr3t"),
+        ] {
+            let e = Client::builder()
+                .credentials(access, secret)
+                .build()
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("whitespace or control characters"), "{e}");
+            assert!(!e.contains("s3cr3t"), "{e}");
         }
     }
 

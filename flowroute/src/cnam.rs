@@ -63,7 +63,7 @@ impl Cnam {
                 Some(serde_json::Value::String(v)) if !v.is_empty() => v.clone(),
                 _ => i.id,
             });
-        for number in listed.chain(included).map(|n| PhoneNumber::from_server(&n)) {
+        for number in listed.chain(included).map(PhoneNumber::from_server) {
             if !numbers.contains(&number) {
                 numbers.push(number);
             }

@@ -102,7 +102,7 @@ impl E911AssignedNumber {
             number: a
                 .value
                 .filter(|v| !v.is_empty())
-                .map(|v| PhoneNumber::from_server(&v)),
+                .map(PhoneNumber::from_server),
             alias: a.alias,
         }
     }

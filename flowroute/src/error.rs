@@ -101,8 +101,13 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => matches!(e.status.as_u16(), 429 | 502 | 503 | 504),
+            // A body cut short is as transient as a dropped connection.
             Error::Transport { source, .. } => {
-                source.is_connect() || source.is_timeout() || source.is_request()
+                source.is_connect()
+                    || source.is_timeout()
+                    || source.is_request()
+                    || source.is_body()
+                    || source.is_decode()
             }
             Error::Timeout { .. } => true,
             _ => false,

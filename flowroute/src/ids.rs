@@ -87,8 +87,14 @@ impl PhoneNumber {
     }
 
     /// A number as Flowroute sent it (digits only, any length).
-    pub(crate) fn from_server(value: &str) -> Self {
-        PhoneNumber(value.trim_start_matches('+').to_string())
+    pub(crate) fn from_server(value: impl Into<String>) -> Self {
+        // Owned strings from a decoded answer are kept, not copied: this runs
+        // for every number of every page.
+        let mut value = value.into();
+        if value.starts_with('+') {
+            value.remove(0);
+        }
+        PhoneNumber(value)
     }
 }
 

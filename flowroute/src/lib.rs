@@ -7,6 +7,9 @@ mod client;
 pub mod cnam;
 pub mod e911;
 mod error;
+#[cfg(feature = "__fuzz")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod ids;
 pub mod messages;
 pub mod numbers;

@@ -297,7 +297,7 @@ pub struct Mdr {
 impl Mdr {
     pub(crate) fn from_raw(mdr: types::Mdr) -> Mdr {
         let a = mdr.attributes.unwrap_or_default();
-        let number = |n: Option<String>| PhoneNumber::from_server(&n.unwrap_or_default());
+        let number = |n: Option<String>| PhoneNumber::from_server(n.unwrap_or_default());
         Mdr {
             id: MessageId::from_server(mdr.id),
             from: number(a.from),

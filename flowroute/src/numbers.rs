@@ -62,7 +62,7 @@ impl AccountNumber {
     pub(crate) fn from_raw(raw: types::PhoneNumber) -> AccountNumber {
         let a = raw.attributes.unwrap_or_default();
         AccountNumber {
-            number: PhoneNumber::from_server(a.value.as_deref().unwrap_or(&raw.id)),
+            number: PhoneNumber::from_server(a.value.unwrap_or(raw.id)),
             alias: a.alias,
             cnam_lookups_enabled: a.cnam_lookups_enabled,
             // Same choice as for routes: a number Flowroute did not type stays
@@ -231,7 +231,7 @@ impl AvailableNumber {
     pub(crate) fn from_raw(raw: types::PurchasablePhoneNumber) -> AvailableNumber {
         let a = raw.attributes.unwrap_or_default();
         AvailableNumber {
-            number: PhoneNumber::from_server(a.value.as_deref().unwrap_or(&raw.id)),
+            number: PhoneNumber::from_server(a.value.unwrap_or(raw.id)),
             monthly_cost: a.monthly_cost,
             setup_cost: a.setup_cost,
             number_type: a

@@ -25,8 +25,7 @@ pub struct PortabilityReport {
 
 impl PortabilityReport {
     pub(crate) fn from_raw(result: types::PortabilityResult) -> PortabilityReport {
-        let numbers =
-            |list: Vec<String>| list.iter().map(|n| PhoneNumber::from_server(n)).collect();
+        let numbers = |list: Vec<String>| list.into_iter().map(PhoneNumber::from_server).collect();
         PortabilityReport {
             portable: numbers(result.portable),
             nonportable: numbers(result.nonportable),

@@ -3,10 +3,10 @@
 //! generated client's outcome becomes this crate's `Result`.
 
 use crate::error::{self, ApiError, DecodeError, Error};
-use crate::retry::{self, Clock, Failure, RetryPolicy};
+use crate::retry::{self, Clock, Failure, Idempotency, RetryPolicy};
 use flowroute_raw::{BoxFuture, Execute, OperationSpec, ResponseValue, types::ErrorDocument};
 use reqwest::{
-    Request, Response, StatusCode, Version,
+    Request, Response, ResponseBuilderExt, StatusCode, Url, Version,
     header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT},
 };
 use serde::de::DeserializeOwned;
@@ -75,6 +75,7 @@ enum AttemptError {
     TooLarge {
         status: StatusCode,
         headers: HeaderMap,
+        url: Url,
     },
 }
 
@@ -92,6 +93,9 @@ impl Execute for Transport {
             headers.insert(USER_AGENT, self.user_agent.clone());
             let s = &self.settings;
             let class = retry::idempotency(operation);
+            // Copying a request for a retry that cannot happen is wasted work.
+            let may_retry =
+                s.retry.max_attempts > 1 && (class != Idempotency::Never || s.retry.retry_unsafe);
             let started = s.clock.now();
             let mut original = Some(request);
             let mut attempt = 1;
@@ -100,7 +104,7 @@ impl Execute for Transport {
                     .deadline
                     .saturating_sub(s.clock.now().saturating_duration_since(started));
                 // A body that cannot be cloned (a stream) gets exactly one attempt.
-                let copy = (attempt < s.retry.max_attempts)
+                let copy = (may_retry && attempt < s.retry.max_attempts)
                     .then(|| original.as_ref().and_then(Request::try_clone))
                     .flatten();
                 let last = copy.is_none();
@@ -147,14 +151,17 @@ impl Execute for Transport {
                     s.clock.now().saturating_duration_since(sent).as_millis() as u64,
                 );
                 tracing::debug!(parent: &span, failure = ?failure, "attempt finished");
-                let retry_after = match &outcome {
-                    Ok(r) => header(r.headers(), RETRY_AFTER.as_str())
-                        .and_then(|v| error::parse_retry_after(&v, SystemTime::now())),
+                let retry_after = || match &outcome {
+                    Ok(r) => r
+                        .headers()
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| error::parse_retry_after(v, SystemTime::now())),
                     Err(_) => None,
                 };
                 let delay = failure
                     .filter(|f| !last && retry::retryable(class, *f, s.retry.retry_unsafe))
-                    .and_then(|_| s.retry.delay(attempt, retry_after))
+                    .and_then(|_| s.retry.delay(attempt, retry_after()))
                     .filter(|d| s.clock.now().saturating_duration_since(started) + *d < s.deadline);
                 match delay {
                     Some(delay) => {
@@ -176,6 +183,7 @@ async fn read_bounded(mut response: Response, limit: usize) -> Result<Response, 
     let too_large = |response: &mut Response| AttemptError::TooLarge {
         status: response.status(),
         headers: std::mem::take(response.headers_mut()),
+        url: response.url().clone(),
     };
     if response.content_length().is_some_and(|n| n > limit as u64) {
         return Err(too_large(&mut response));
@@ -192,6 +200,7 @@ async fn read_bounded(mut response: Response, limit: usize) -> Result<Response, 
         response.status(),
         response.version(),
         std::mem::take(response.headers_mut()),
+        response.url().clone(),
         body.into(),
     ))
 }
@@ -200,12 +209,19 @@ fn rebuild(
     status: StatusCode,
     version: Version,
     headers: HeaderMap,
+    url: Url,
     body: reqwest::Body,
 ) -> Response {
     let mut http = http::Response::new(body);
     *http.status_mut() = status;
     *http.version_mut() = version;
     *http.headers_mut() = headers;
+    // Without its URL, reqwest parses a placeholder one for every response
+    // (some 3,500 instructions a call); the URL only goes in through the
+    // builder's extension.
+    if let Some(extensions) = http::response::Builder::new().url(url).extensions_mut() {
+        *http.extensions_mut() = std::mem::take(extensions);
+    }
     Response::from(http)
 }
 
@@ -227,7 +243,11 @@ fn finish(outcome: Result<Response, AttemptError>, limit: usize) -> reqwest::Res
             Ok(response)
         }
         Err(AttemptError::Http(e)) => Err(e),
-        Err(AttemptError::TooLarge { status, headers }) => {
+        Err(AttemptError::TooLarge {
+            status,
+            headers,
+            url,
+        }) => {
             note(|x| x.too_large = Some(limit));
             // progenitor can only fail on a body it fails to read: give it one.
             let refused = futures_util::stream::once(async {
@@ -237,6 +257,7 @@ fn finish(outcome: Result<Response, AttemptError>, limit: usize) -> reqwest::Res
                 status,
                 Version::HTTP_11,
                 headers,
+                url,
                 reqwest::Body::wrap_stream(refused),
             ))
         }
@@ -341,11 +362,15 @@ async fn recover<T: DeserializeOwned>(e: RawError, x: Exchange) -> Result<(Statu
     }
 }
 
+/// The URL is dropped from transport errors: its path can hold phone numbers.
 fn transport(operation: &'static str, source: reqwest::Error, after: Option<Duration>) -> Error {
     if source.is_timeout() {
         Error::Timeout { operation, after }
     } else {
-        Error::Transport { operation, source }
+        Error::Transport {
+            operation,
+            source: source.without_url(),
+        }
     }
 }
 

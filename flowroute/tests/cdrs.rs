@@ -566,3 +566,27 @@ async fn invalid_filters_ids_and_urls_never_reach_the_server() {
     );
     assert_eq!(any.calls_async().await, 0);
 }
+
+#[tokio::test]
+async fn list_accepts_the_python_readmes_wrapped_items_and_quoted_ids() {
+    let (server, client) = setup().await;
+    let mock = server
+        .mock_async(|when, then| {
+            request(when, GET, "/v2/cdrs/exports");
+            then.status(200).json_body(json!({
+                "data": [
+                    {"data": {"id": "38647", "type": "cdrexport", "attributes": {"status": "completed"}}},
+                    {"id": 38648, "type": "cdrexport", "attributes": {"status": "processing"}}
+                ],
+                "links": {"next": "http://cdr-api/cdrs/exports?offset=2&limit=2"}
+            }));
+        })
+        .await;
+    let page = client.cdrs().list().limit(2).page().await.unwrap();
+    mock.assert_async().await;
+    let ids: Vec<&str> = page.items.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["38647", "38648"]);
+    assert_eq!(page.items[0].status, CdrExportStatus::Completed);
+    assert_eq!(page.items[1].status, CdrExportStatus::Processing);
+    assert_eq!(page.next_offset, Some(2));
+}

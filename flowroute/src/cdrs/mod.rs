@@ -121,6 +121,14 @@ impl CdrExport {
             filter_parameters: a.filter_parameters,
         }
     }
+
+    /// A list item, flat or wrapped in `data` (the Python README shows both).
+    pub(crate) fn from_list_item(item: types::CdrExportListItem) -> CdrExport {
+        match item {
+            types::CdrExportListItem::Variant0(export) => CdrExport::from_raw(export),
+            types::CdrExportListItem::Variant1(document) => CdrExport::from_raw(document.data),
+        }
+    }
 }
 
 /// Which calls to export: those that started in a time window, optionally
@@ -378,7 +386,7 @@ impl Query for CdrExportQuery {
                 list.data,
                 list.links,
                 offset,
-                CdrExport::from_raw,
+                CdrExport::from_list_item,
             ))
         })
     }
@@ -632,4 +640,23 @@ fn transport(source: reqwest::Error) -> Error {
             source,
         }
     }
+}
+
+/// Decodes a whole export file fed in chunks of `chunk` bytes; returns how many
+/// records and errors came out.
+#[cfg(feature = "__fuzz")]
+pub(crate) fn decode_all(body: &[u8], chunk: usize) -> usize {
+    let mut decoder = records::RecordDecoder::new();
+    let mut count = 0;
+    for piece in body.chunks(chunk) {
+        decoder.push(piece);
+        while decoder.next_ready().is_some() {
+            count += 1;
+        }
+    }
+    decoder.finish();
+    while decoder.next_ready().is_some() {
+        count += 1;
+    }
+    count
 }

@@ -189,7 +189,7 @@ impl DeliveryReceiptEvent {
 impl LegacyInboundMessage {
     pub(super) fn from_document(doc: Value) -> Result<LegacyInboundMessage, WebhookError> {
         let raw: types::LegacyInboundMessage = decode(doc)?;
-        let number = |n: Option<String>| PhoneNumber::from_server(&n.unwrap_or_default());
+        let number = |n: Option<String>| PhoneNumber::from_server(n.unwrap_or_default());
         Ok(LegacyInboundMessage {
             id: MessageId::from_server(raw.id),
             from: number(raw.from),

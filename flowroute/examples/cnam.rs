@@ -1,0 +1,120 @@
+//! CNAM (caller-ID name) records: submit a name, amend it while it awaits
+//! approval, assign it to a number once approved, list records by approval,
+//! then clean up.
+//!
+//! ```sh
+//! cargo run -p flowroute --example cnam
+//! ```
+//!
+//! Without `FR_ACCESS_KEY`/`FR_SECRET_KEY` it runs against a simulator started
+//! in-process, which approves the record at once. With them it uses your
+//! account: submitting a name costs money and runs only with `FR_DEMO_SPEND=1`;
+//! Flowroute reviews it for up to 48 hours, so the example deletes it again
+//! without assigning it to your numbers.
+
+mod common;
+
+use common::{Target, connect};
+use flowroute::{Client, Error};
+use futures_util::TryStreamExt;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (client, target) = match connect().await {
+        Ok(connected) => connected,
+        Err(e) => {
+            eprintln!("✗ could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("CNAM → {}\n", target.describe(&client));
+    match run(&client, &target).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("✗ {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(client: &Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+    let cnams = client.cnams();
+
+    // Names are checked against Flowroute's rules before anything is sent.
+    for name in ["BOB#LAW", "THE VERY LONG NAME INC"] {
+        match cnams.create(name).await {
+            Err(Error::InvalidInput { reason, .. }) => println!("✓ refused locally: {reason}"),
+            other => return Err(format!("{name} should be refused, got {other:?}").into()),
+        }
+    }
+    let record = if target.may_spend() {
+        let record = cnams.create("EXAMPLE CO").await?;
+        println!(
+            "✓ submitted “{}” as {} (approved: {})",
+            record.value, record.id, record.is_approved
+        );
+        let record = cnams.update(&record.id, "EXAMPLE INC").await?;
+        println!(
+            "✓ amended {} to “{}” while it awaits review",
+            record.id, record.value
+        );
+        Some(record)
+    } else {
+        println!("– submitting skipped: it costs money on a real account; set FR_DEMO_SPEND=1");
+        None
+    };
+
+    match (&record, target) {
+        (Some(record), Target::Simulator(sim)) => {
+            let mut page = client.numbers().list().limit(1).page().await?;
+            let number = page
+                .items
+                .pop()
+                .ok_or("the account has no phone number")?
+                .number;
+            // Only approved records can be assigned: Flowroute answers 422.
+            match cnams.assign(&number, &record.id).await {
+                Err(e) if e.status().is_some_and(|s| s == 422) => {
+                    let detail = e.api().and_then(|api| api.errors.first()?.detail.clone());
+                    println!(
+                        "✓ assigning before approval was refused: {}",
+                        detail.map(|d| d.to_string()).unwrap_or_default()
+                    );
+                }
+                Err(e) => return Err(e.into()),
+                Ok(_) => return Err("Flowroute assigned a record still awaiting approval".into()),
+            }
+            sim.approve_cnam(record.id.as_str())?;
+            cnams.assign(&number, &record.id).await?;
+            let presented = cnams.get(&record.id).await?.numbers;
+            let presented: Vec<String> = presented.iter().map(ToString::to_string).collect();
+            println!("✓ approved, then presented by {}", presented.join(", "));
+            cnams.unassign(&number).await?;
+        }
+        (Some(_), Target::Account) => {
+            println!("– assigning skipped: Flowroute reviews the name for up to 48 hours first")
+        }
+        (None, _) => {}
+    }
+
+    // A filtered list, streamed across pages.
+    let mut approved = std::pin::pin!(cnams.list().is_approved(true).max_items(5).items());
+    while let Some(found) = approved.try_next().await? {
+        let since = found
+            .approved_at()
+            .map(|t| t.format("%Y-%m-%d").to_string());
+        println!(
+            "✓ approved: “{}” ({}, since {})",
+            found.value,
+            found.id,
+            since.unwrap_or_default()
+        );
+    }
+
+    if let Some(record) = record {
+        cnams.delete(&record.id).await?;
+        println!("✓ deleted record {}", record.id);
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! SMS and MMS: build messages, send them, follow one through its delivery
+//! receipts, stream the message records of the last day, and read the
+//! account's callback URLs.
+//!
+//! ```sh
+//! cargo run -p flowroute --example messages
+//! ```
+//!
+//! Without `FR_ACCESS_KEY`/`FR_SECRET_KEY` it runs against a simulator started
+//! in-process. With them it uses your account; sending then runs only with
+//! `FR_DEMO_SPEND=1`, to the phone in `FR_MOBILE_NUMBER`, from the first number
+//! on the account (or `FR_FROM_NUMBER`).
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{Target, connect};
+use flowroute::messages::{CallbackType, Message};
+use flowroute::{Client, Error, PhoneNumber};
+use futures_util::TryStreamExt;
+use std::process::ExitCode;
+
+/// Where messages go when `FR_MOBILE_NUMBER` is unset (simulator only).
+const SIMULATED_MOBILE: &str = "12065550100";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (client, target) = match connect().await {
+        Ok(connected) => connected,
+        Err(e) => {
+            eprintln!("✗ could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("Messages → {}\n", target.describe(&client));
+    match run(&client, &target).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("✗ {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(client: &Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+    let messages = client.messages();
+    let from = match std::env::var("FR_FROM_NUMBER") {
+        Ok(number) => PhoneNumber::parse(&number)?,
+        Err(_) => match client.numbers().list().limit(1).page().await?.items.pop() {
+            Some(first) => first.number,
+            None => return Err("the account has no number to send from; buy one first".into()),
+        },
+    };
+    let mobile = std::env::var("FR_MOBILE_NUMBER").ok();
+    let to = PhoneNumber::parse(mobile.as_deref().unwrap_or(SIMULATED_MOBILE))?;
+
+    // Messages are checked before sending: an SMS needs text.
+    let empty = Message::sms(from.clone(), to.clone(), "");
+    match messages.send(empty).await {
+        Err(Error::InvalidInput { field, reason }) => {
+            println!("✓ refused locally: {field} {reason}")
+        }
+        other => return Err(format!("an empty SMS should be refused, got {other:?}").into()),
+    }
+    let text = "Rust says hi. ".repeat(14);
+    let sms = Message::sms(from.clone(), to.clone(), text.trim_end());
+    println!(
+        "✓ {} characters make an SMS of {} segments",
+        text.trim_end().len(),
+        sms.segments()
+    );
+
+    if !target.may_spend() {
+        println!("– sending skipped: it costs money on a real account; set FR_DEMO_SPEND=1");
+    } else if mobile.is_none() && matches!(target, Target::Account) {
+        println!("– sending skipped: set FR_MOBILE_NUMBER to the phone to send to");
+    } else {
+        let id = messages.send(sms).await?;
+        println!("✓ sent an SMS {from} → {to}: {id}");
+        let mms = Message::mms(from.clone(), to.clone())
+            .body("and a picture")
+            .media_url("http://s3.amazonaws.com/barkpost-assets/50+GIFs/37.gif");
+        println!("✓ sent an MMS {from} → {to}: {}", messages.send(mms).await?);
+
+        // Receipts arrive within moments on the simulator, seconds on Flowroute.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let mdr = messages.get(&id).await?;
+        let cost = mdr.amount_display.unwrap_or_default();
+        println!("✓ the SMS is {} and cost {cost}", mdr.status);
+        for dlr in &mdr.delivery_receipts {
+            let status = dlr.status.as_deref().unwrap_or("?");
+            println!(
+                "✓ its receipt level {}: {status}",
+                dlr.level.unwrap_or_default()
+            );
+        }
+    }
+
+    // Message records in a time window, streamed across pages.
+    let now = Utc::now();
+    let recent = messages.list(now - Duration::days(1)).end(now);
+    let mut recent = std::pin::pin!(recent.max_items(5).items());
+    while let Some(mdr) = recent.try_next().await? {
+        let body: String = mdr.body.unwrap_or_default().chars().take(24).collect();
+        println!(
+            "✓ {} {} {} → {}: “{body}”",
+            mdr.direction, mdr.message_type, mdr.from, mdr.to
+        );
+    }
+
+    for kind in [CallbackType::SmsCallback, CallbackType::SmsDlrCallback] {
+        match messages.account_callback(kind.clone()).await {
+            Ok(callback) => println!("✓ {kind} → {}", callback.callback_url.unwrap_or_default()),
+            Err(e) if e.status().is_some_and(|s| s == 404) => println!("✓ {kind}: none set"),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! Webhooks: serve a `Receiver` (feature `receiver`), point the account's
+//! `sms_callback` and `sms_dlr_callback` at it, and print each inbound SMS and
+//! delivery receipt Flowroute POSTs there.
+//!
+//! ```sh
+//! cargo run -p flowroute --example webhook_receiver --features receiver
+//! ```
+//!
+//! Without `FR_ACCESS_KEY`/`FR_SECRET_KEY` it runs against a simulator started
+//! in-process: it has the simulator deliver an inbound SMS, sends an SMS to
+//! get its two receipts, and exits once the three events arrived.
+//!
+//! With them it listens on `0.0.0.0:8080` until Ctrl-C. Expose that port at a public https URL (a reverse proxy or a
+//! tunnel) and put the URL in `FR_WEBHOOK_URL`: the example then registers it,
+//! with an unguessable token appended, as the account's callbacks, and puts
+//! the previous callbacks back when it stops.
+
+mod common;
+
+use common::{Target, connect};
+use flowroute::Client;
+use flowroute::messages::{CallbackType, Message};
+use flowroute::webhooks::{Event, Receiver};
+use flowroute_sim::{InboundMessage, Simulator};
+use std::process::ExitCode;
+use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+/// The callbacks this example takes over.
+const KINDS: [CallbackType; 2] = [CallbackType::SmsCallback, CallbackType::SmsDlrCallback];
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (client, target) = match connect().await {
+        Ok(connected) => connected,
+        Err(e) => {
+            eprintln!("✗ could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("Webhook receiver → {}\n", target.describe(&client));
+    match run(&client, &target).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("✗ {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(client: &Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+    // The handler only passes events on; answering 200 tells Flowroute to stop resending.
+    let (events_in, mut events) = unbounded_channel();
+    let token = random_token();
+    let app = Receiver::new(move |event: Event| {
+        let sent = events_in.send(event);
+        async move { sent.map_err(|_| "the example has stopped listening") }
+    })
+    .token(&token)?
+    .into_router();
+
+    let address = match target {
+        Target::Simulator(_) => "127.0.0.1:0",
+        Target::Account => "0.0.0.0:8080",
+    };
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    let local = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    println!("✓ receiver listening on http://{local}/");
+
+    let public = match target {
+        Target::Simulator(_) => Some(format!("http://{local}")),
+        Target::Account => std::env::var("FR_WEBHOOK_URL").ok(),
+    };
+    let messages = client.messages();
+    let mut previous = Vec::new();
+    match public {
+        Some(base) => {
+            let base = base.trim_end_matches('/');
+            let url = format!("{base}/{token}");
+            for kind in KINDS {
+                let before = match messages.account_callback(kind.clone()).await {
+                    Ok(callback) => callback.callback_url,
+                    Err(e) if e.status().is_some_and(|s| s == 404) => None,
+                    Err(e) => return Err(e.into()),
+                };
+                previous.push((kind.clone(), before));
+                messages.set_account_callback(kind.clone(), &url).await?;
+                println!("✓ {kind} → {base}/<token>");
+            }
+        }
+        None => println!(
+            "– callbacks left alone: expose http://{local}/ publicly and set FR_WEBHOOK_URL to that URL, or register <that URL>/{token} yourself"
+        ),
+    }
+
+    let outcome = match target {
+        Target::Simulator(sim) => converse(client, sim, &mut events).await,
+        Target::Account => {
+            println!("  waiting for webhooks; Ctrl-C to stop");
+            loop {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => break Ok(()),
+                    Some(event) = events.recv() => println!("{}", describe(&event)),
+                }
+            }
+        }
+    };
+    for (kind, url) in previous {
+        match url {
+            Some(url) => messages.set_account_callback(kind.clone(), url).await?,
+            None => messages.remove_account_callback(kind.clone()).await?,
+        }
+        println!("✓ {kind} put back as it was");
+    }
+    outcome
+}
+
+/// On the simulator: one inbound SMS and one sent SMS make three events.
+async fn converse(
+    client: &Client,
+    sim: &Simulator,
+    events: &mut UnboundedReceiver<Event>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut page = client.numbers().list().limit(1).page().await?;
+    let ours = page
+        .items
+        .pop()
+        .ok_or("the account has no phone number")?
+        .number;
+    let customer = "12065550123";
+    sim.inbound(InboundMessage::sms(customer, ours.as_str(), "Open today?"))?;
+    let reply = Message::sms(ours, customer.parse()?, "Yes, until 6pm.");
+    println!("✓ sent a reply: {}", client.messages().send(reply).await?);
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    for received in 1..=3 {
+        match tokio::time::timeout_at(deadline, events.recv()).await {
+            Ok(Some(event)) => println!("{}", describe(&event)),
+            _ => return Err(format!("only {} of 3 webhooks arrived in 10 s", received - 1).into()),
+        }
+    }
+    Ok(())
+}
+
+/// One line per event.
+fn describe(event: &Event) -> String {
+    match event {
+        Event::InboundSms(sms) => {
+            let body = sms.body.as_deref().unwrap_or("");
+            format!("✓ SMS {} from {} to {}: “{body}”", sms.id, sms.from, sms.to)
+        }
+        Event::InboundMms(mms) => {
+            let media = mms.media.len();
+            format!("✓ MMS {} from {} with {media} media", mms.id, mms.from)
+        }
+        Event::DeliveryReceipt(dlr) => {
+            let level = dlr.level.unwrap_or_default();
+            format!("✓ receipt {level} for {}: {}", dlr.message_id, dlr.status)
+        }
+        other => format!("✓ another event about {}", other.message_id()),
+    }
+}
+
+/// 32 hex digits for the callback URL. The standard library has no public
+/// random generator, but `RandomState`'s keys come from the OS's; a service
+/// would use a crate such as `getrandom`.
+fn random_token() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    let half = || RandomState::new().hash_one(std::time::SystemTime::now());
+    format!("{:016x}{:016x}", half(), half())
+}
