@@ -35,21 +35,25 @@ macro_rules! open_enum {
             }
         }
 
+        impl $name {
+            /// The known variant for `value`, if any.
+            fn known(value: &str) -> Option<Self> {
+                match value {
+                    $($wire => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                match value {
-                    $($wire => $name::$variant,)+
-                    other => $name::Unknown(other.to_string()),
-                }
+                $name::known(value).unwrap_or_else(|| $name::Unknown(value.to_string()))
             }
         }
 
         impl ::std::convert::From<String> for $name {
             fn from(value: String) -> Self {
-                match $name::from(value.as_str()) {
-                    $name::Unknown(_) => $name::Unknown(value),
-                    known => known,
-                }
+                $name::known(&value).unwrap_or($name::Unknown(value))
             }
         }
 
@@ -74,11 +78,62 @@ macro_rules! open_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok($name::from(value.into_owned()))
+                // A visitor, so that a known value costs no allocation: this
+                // runs for every enum field of every item of every page.
+                struct Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " string"))
+                    }
+
+                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<$name, E> {
+                        Ok($name::from(value))
+                    }
+
+                    fn visit_string<E: ::serde::de::Error>(self, value: String) -> Result<$name, E> {
+                        Ok($name::from(value))
+                    }
+                }
+
+                deserializer.deserialize_str(Visitor)
             }
         }
     };
 }
 
 pub(crate) use open_enum;
+
+#[cfg(test)]
+mod tests {
+    use crate::open_enums::RouteType;
+
+    #[test]
+    fn known_values_decode_to_variants_and_unknown_ones_are_kept() {
+        let decode = |json: &str| serde_json::from_str::<RouteType>(json).unwrap();
+        assert_eq!(decode(r#""sip-reg""#), RouteType::SipReg);
+        assert_eq!(
+            decode(r#""sip\u002dreg""#),
+            RouteType::SipReg,
+            "escaped, so not borrowed"
+        );
+        assert_eq!(decode(r#""webrtc""#), RouteType::Unknown("webrtc".into()));
+        assert!(serde_json::from_str::<RouteType>("7").is_err());
+    }
+
+    #[test]
+    fn every_value_round_trips_through_its_wire_form() {
+        for value in RouteType::KNOWN
+            .iter()
+            .cloned()
+            .chain([RouteType::Unknown("webrtc".into())])
+        {
+            let json = serde_json::to_string(&value).unwrap();
+            assert_eq!(serde_json::from_str::<RouteType>(&json).unwrap(), value);
+            assert_eq!(value.as_str().parse::<RouteType>().unwrap(), value);
+            assert_eq!(value.is_unknown(), !RouteType::KNOWN.contains(&value));
+        }
+    }
+}
