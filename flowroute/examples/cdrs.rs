@@ -12,7 +12,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{Target, connect};
+use common::{Target, run_example};
 use flowroute::Client;
 use flowroute::cdrs::{CdrExportStatus, CdrFilter};
 use futures_util::TryStreamExt;
@@ -23,24 +23,11 @@ const MAX_POLLS: u32 = 60;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (client, target) = match connect().await {
-        Ok(connected) => connected,
-        Err(e) => {
-            eprintln!("✗ could not start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("CDRs → {}\n", target.describe(&client));
-    match run(&client, &target).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("✗ {failure}");
-            ExitCode::FAILURE
-        }
-    }
+    run_example("CDRs", run).await
 }
 
-async fn run(client: &Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
+    let (client, target) = (&client, &target);
     let cdrs = client.cdrs();
     let now = Utc::now();
     let week = CdrFilter::new(now - Duration::days(7), now);

@@ -14,31 +14,18 @@
 
 mod common;
 
-use common::{Target, connect};
+use common::{Target, run_example};
 use flowroute::{Client, Error};
 use futures_util::TryStreamExt;
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (client, target) = match connect().await {
-        Ok(connected) => connected,
-        Err(e) => {
-            eprintln!("✗ could not start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("CNAM → {}\n", target.describe(&client));
-    match run(&client, &target).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("✗ {failure}");
-            ExitCode::FAILURE
-        }
-    }
+    run_example("CNAM", run).await
 }
 
-async fn run(client: &Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
+    let (client, target) = (&client, &target);
     let cnams = client.cnams();
 
     // Names are checked against Flowroute's rules before anything is sent.

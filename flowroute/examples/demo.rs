@@ -12,7 +12,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{Target, connect};
+use common::{Target, run_example};
 use flowroute::messages::Message;
 use flowroute::routes::NewRoute;
 use flowroute::{Client, Error, MessageId, PhoneNumber};
@@ -24,24 +24,7 @@ const SIMULATED_MOBILE: &str = "12065550100";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (client, target) = match connect().await {
-        Ok(connected) => connected,
-        Err(e) => {
-            eprintln!("✗ could not start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("Flowroute SDK demo → {}\n", target.describe(&client));
-    match run(&client, &target).await {
-        Ok(()) => {
-            println!("\nAll steps done.");
-            ExitCode::SUCCESS
-        }
-        Err(failure) => {
-            eprintln!("✗ {failure}");
-            ExitCode::FAILURE
-        }
-    }
+    run_example("Flowroute SDK demo", run).await
 }
 
 /// A failed step, said in a sentence.
@@ -74,7 +57,8 @@ fn list(items: impl IntoIterator<Item = impl Display>) -> String {
     }
 }
 
-async fn run(client: &Client, target: &Target) -> Result<(), Failure> {
+async fn run(client: Client, target: Target) -> Result<(), Failure> {
+    let (client, target) = (&client, &target);
     let numbers = client.numbers();
 
     let name = "list available area codes";
@@ -291,6 +275,7 @@ async fn run(client: &Client, target: &Target) -> Result<(), Failure> {
             );
         }
     }
+    println!("\nAll steps done.");
     Ok(())
 }
 

@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{Target, connect};
+use common::{Target, run_example};
 use flowroute::e911::{E911AddressType, E911Country, NewE911Address};
 use flowroute::{Client, Error};
 use futures_util::TryStreamExt;
@@ -20,24 +20,11 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (client, target) = match connect().await {
-        Ok(connected) => connected,
-        Err(e) => {
-            eprintln!("✗ could not start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("E911 → {}\n", target.describe(&client));
-    match run(&client, &target).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("✗ {failure}");
-            ExitCode::FAILURE
-        }
-    }
+    run_example("E911", run).await
 }
 
-async fn run(client: &Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
+    let (client, target) = (&client, &target);
     let e911s = client.e911s();
     let office = NewE911Address::new()
         .label(format!("examples/e911 {}", chrono::Utc::now().timestamp()))

@@ -14,7 +14,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{Target, connect};
+use common::{Target, run_example};
 use flowroute::messages::{CallbackType, Message};
 use flowroute::{Client, Error, PhoneNumber};
 use futures_util::TryStreamExt;
@@ -25,24 +25,11 @@ const SIMULATED_MOBILE: &str = "12065550100";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (client, target) = match connect().await {
-        Ok(connected) => connected,
-        Err(e) => {
-            eprintln!("✗ could not start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("Messages → {}\n", target.describe(&client));
-    match run(&client, &target).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("✗ {failure}");
-            ExitCode::FAILURE
-        }
-    }
+    run_example("Messages", run).await
 }
 
-async fn run(client: &Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
+    let (client, target) = (&client, &target);
     let messages = client.messages();
     let from = match std::env::var("FR_FROM_NUMBER") {
         Ok(number) => PhoneNumber::parse(&number)?,

@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{Target, connect};
+use common::{Target, run_example};
 use flowroute::numbers::{AvailableNumberType, SearchOrderBy};
 use flowroute::{Client, Error};
 use futures_util::TryStreamExt;
@@ -19,24 +19,11 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (client, target) = match connect().await {
-        Ok(connected) => connected,
-        Err(e) => {
-            eprintln!("✗ could not start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("Numbers → {}\n", target.describe(&client));
-    match run(&client, &target).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("✗ {failure}");
-            ExitCode::FAILURE
-        }
-    }
+    run_example("Numbers", run).await
 }
 
-async fn run(client: &Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
+    let (client, target) = (&client, &target);
     let numbers = client.numbers();
 
     // `max_items` caps the whole list, across pages; `all()` collects it.

@@ -12,31 +12,18 @@
 
 mod common;
 
-use common::connect;
+use common::{Target, run_example};
 use flowroute::{Client, Error, PhoneNumber};
 use futures_util::TryStreamExt;
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (client, target) = match connect().await {
-        Ok(connected) => connected,
-        Err(e) => {
-            eprintln!("✗ could not start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("Porting → {}\n", target.describe(&client));
-    match run(&client).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("✗ {failure}");
-            ExitCode::FAILURE
-        }
-    }
+    run_example("Porting", run).await
 }
 
-async fn run(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(client: Client, _target: Target) -> Result<(), Box<dyn std::error::Error>> {
+    let client = &client;
     let porting = client.porting();
 
     // Numbers are read the way people write them; a bad one stops the check

@@ -17,7 +17,7 @@
 
 mod common;
 
-use common::{Target, connect};
+use common::{Target, run_example};
 use flowroute::Client;
 use flowroute::messages::{CallbackType, Message};
 use flowroute::webhooks::{Event, Receiver};
@@ -31,24 +31,11 @@ const KINDS: [CallbackType; 2] = [CallbackType::SmsCallback, CallbackType::SmsDl
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (client, target) = match connect().await {
-        Ok(connected) => connected,
-        Err(e) => {
-            eprintln!("✗ could not start: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("Webhook receiver → {}\n", target.describe(&client));
-    match run(&client, &target).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
-            eprintln!("✗ {failure}");
-            ExitCode::FAILURE
-        }
-    }
+    run_example("Webhook receiver", run).await
 }
 
-async fn run(client: &Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
+    let (client, target) = (&client, &target);
     // The handler only passes events on; answering 200 tells Flowroute to stop resending.
     let (events_in, mut events) = unbounded_channel();
     let token = random_token();

@@ -5,10 +5,11 @@ use crate::{
     error::Error,
     retry::{Clock, RetryPolicy, TokioClock},
     transport::{Settings, Transport},
+    urls::is_loopback,
 };
 use base64::Engine as _;
 use reqwest::{Url, header::HeaderValue};
-use std::{fmt, net::IpAddr, sync::Arc, time::Duration};
+use std::{fmt, sync::Arc, time::Duration};
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.flowroute.com";
@@ -47,9 +48,8 @@ pub(crate) struct Inner {
     pub(crate) raw: flowroute_raw::Client,
     base_url: Url,
     access_key: String,
-    authorization: HeaderValue,
-    user_agent: HeaderValue,
-    settings: Settings,
+    /// The executor `raw` sends through, kept to derive per-call clients.
+    transport: Arc<Transport>,
 }
 
 impl Client {
@@ -107,15 +107,17 @@ impl Client {
 
     fn with_settings(&self, change: impl FnOnce(&mut Settings)) -> Client {
         let inner = &self.inner;
-        let mut settings = inner.settings.clone();
-        change(&mut settings);
+        let mut transport = Transport {
+            authorization: inner.transport.authorization.clone(),
+            user_agent: inner.transport.user_agent.clone(),
+            settings: inner.transport.settings.clone(),
+        };
+        change(&mut transport.settings);
         let http = flowroute_raw::ClientInfo::client(&inner.raw).clone();
         Client::assemble(
             inner.base_url.clone(),
             inner.access_key.clone(),
-            inner.authorization.clone(),
-            inner.user_agent.clone(),
-            settings,
+            transport,
             http,
         )
     }
@@ -123,29 +125,21 @@ impl Client {
     fn assemble(
         base_url: Url,
         access_key: String,
-        authorization: HeaderValue,
-        user_agent: HeaderValue,
-        settings: Settings,
+        transport: Transport,
         http: reqwest::Client,
     ) -> Client {
-        let transport = Transport {
-            authorization: authorization.clone(),
-            user_agent: user_agent.clone(),
-            settings: settings.clone(),
-        };
+        let transport = Arc::new(transport);
         let raw = flowroute_raw::Client::new_with_client(
             base_url.as_str().trim_end_matches('/'),
             http,
-            flowroute_raw::Inner::with_executor(Arc::new(transport)),
+            flowroute_raw::Inner::with_executor(transport.clone()),
         );
         Client {
             inner: Arc::new(Inner {
                 raw,
                 base_url,
                 access_key,
-                authorization,
-                user_agent,
-                settings,
+                transport,
             }),
         }
     }
@@ -157,7 +151,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url.as_str())
             .field("access_key", &self.inner.access_key)
             .field("secret_key", &"<redacted>")
-            .field("settings", &self.inner.settings)
+            .field("settings", &self.inner.transport.settings)
             .finish()
     }
 }
@@ -318,14 +312,12 @@ impl ClientBuilder {
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
         };
-        Ok(Client::assemble(
-            base_url,
-            access_key,
+        let transport = Transport {
             authorization,
             user_agent,
             settings,
-            http,
-        ))
+        };
+        Ok(Client::assemble(base_url, access_key, transport, http))
     }
 }
 
@@ -378,12 +370,6 @@ fn parse_base_url(input: &str, allow_insecure_http: bool) -> Result<Url, Error> 
             "base URL `{input}` has scheme `{other}`; use https"
         ))),
     }
-}
-
-pub(crate) fn is_loopback(url: &Url) -> bool {
-    let host = url.host_str().unwrap_or_default();
-    let ip = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost") || ip.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]

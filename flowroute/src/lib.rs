@@ -18,6 +18,7 @@ pub mod porting;
 pub mod retry;
 pub mod routes;
 mod transport;
+mod urls;
 pub mod webhooks;
 
 pub use chrono;

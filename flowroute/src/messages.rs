@@ -27,6 +27,7 @@
 //! segment. [`Message::segments`] estimates the count.
 
 use crate::IntoChecked;
+use crate::urls::http_url;
 use crate::{
     Client, Error, MessageId, PhoneNumber,
     pagination::{ListRequest, Page, Query, offset_i32, sealed},
@@ -34,7 +35,6 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use flowroute_raw::{BoxFuture, types};
-use reqwest::Url;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -219,26 +219,6 @@ impl Message {
             media_urls,
             to: self.to.to_string(),
         })
-    }
-}
-
-/// Checks that `url` is an absolute `http` or `https` URL, which is all
-/// Flowroute can fetch from or POST to, and returns it trimmed.
-fn http_url(field: &'static str, url: &str) -> Result<String, Error> {
-    let url = url.trim();
-    match Url::parse(url) {
-        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(url.to_string()),
-        Ok(parsed) => Err(Error::invalid_input(
-            field,
-            format!(
-                "`{url}` has scheme `{}`; use http or https",
-                parsed.scheme()
-            ),
-        )),
-        Err(e) => Err(Error::invalid_input(
-            field,
-            format!("`{url}` is not an absolute http(s) URL: {e}"),
-        )),
     }
 }
 

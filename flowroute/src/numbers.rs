@@ -5,6 +5,7 @@
 //! Costs are kept as Flowroute sends them: `f64` US dollars.
 
 use crate::IntoChecked;
+use crate::urls::http_url;
 use crate::{
     Client, CnamId, E911Id, Error, PhoneNumber, RouteId,
     pagination::{ListRequest, Page, Query, offset_i32, sealed},
@@ -12,7 +13,7 @@ use crate::{
     transport::{call, call_with_status},
 };
 use flowroute_raw::{BoxFuture, types};
-use reqwest::{StatusCode, Url};
+use reqwest::StatusCode;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -339,18 +340,6 @@ fn check_area_code(value: &str) -> Result<String, String> {
     Ok(value.to_string())
 }
 
-fn check_callback_url(value: &str) -> Result<(), Error> {
-    let invalid =
-        |why: String| Error::invalid_input("messaging_callback_url", format!("`{value}` {why}"));
-    let url = Url::parse(value).map_err(|e| invalid(format!("is not a URL: {e}")))?;
-    match url.scheme() {
-        "http" | "https" => Ok(()),
-        other => Err(invalid(format!(
-            "has scheme `{other}`; Flowroute calls http or https URLs"
-        ))),
-    }
-}
-
 /// A purchase being configured, from [`Numbers::purchase`].
 #[derive(Debug)]
 #[must_use = "nothing is bought until you call send()"]
@@ -481,7 +470,7 @@ impl UpdateNumber {
             ));
         }
         if let Some(url) = &self.messaging_callback_url {
-            check_callback_url(url)?;
+            http_url("messaging_callback_url", url)?;
         }
         let body = types::PhoneNumberUpdate {
             type_: types::NumberResourceType::Number,
@@ -1013,7 +1002,7 @@ mod tests {
         );
         assert_eq!(check_setup_cost(0.0), Ok(0.0));
         assert!(check_setup_cost(-0.01).is_err());
-        assert!(check_callback_url("http://localhost:8080/done").is_ok());
-        assert!(check_callback_url("mailto:a@example.com").is_err());
+        assert!(http_url("messaging_callback_url", "http://localhost:8080/done").is_ok());
+        assert!(http_url("messaging_callback_url", "mailto:a@example.com").is_err());
     }
 }

@@ -264,7 +264,7 @@ fn finish(outcome: Result<Response, AttemptError>, limit: usize) -> reqwest::Res
     }
 }
 
-fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn header(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -318,22 +318,10 @@ async fn recover<T: DeserializeOwned>(e: RawError, x: Exchange) -> Result<(Statu
         RawError::CommunicationError(source)
         | RawError::ResponseBodyError(source)
         | RawError::InvalidUpgrade(source) => Err(transport(source)),
+        // The executor already noted this answer's request id and Retry-After.
         RawError::ErrorResponse(value) => {
             let status = value.status();
-            let headers = value.headers().clone();
             let body = serde_json::to_vec(&value.into_inner()).unwrap_or_default();
-            let header = |name: &str| {
-                headers
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-            };
-            let x = Exchange {
-                status: Some(status),
-                request_id: header("x-request-id"),
-                retry_after: header(RETRY_AFTER.as_str()),
-                ..x
-            };
             Err(api_error(operation, status, &body, x))
         }
         RawError::InvalidResponsePayload(body, serde_error) => match x.status {
@@ -363,7 +351,11 @@ async fn recover<T: DeserializeOwned>(e: RawError, x: Exchange) -> Result<(Statu
 }
 
 /// The URL is dropped from transport errors: its path can hold phone numbers.
-fn transport(operation: &'static str, source: reqwest::Error, after: Option<Duration>) -> Error {
+pub(crate) fn transport(
+    operation: &'static str,
+    source: reqwest::Error,
+    after: Option<Duration>,
+) -> Error {
     if source.is_timeout() {
         Error::Timeout { operation, after }
     } else {

@@ -5,6 +5,9 @@
 
 use flowroute::{Client, ENV_ACCESS_KEY, ENV_BASE_URL, ENV_SECRET_KEY};
 use flowroute_sim::Simulator;
+use std::fmt::Display;
+use std::future::Future;
+use std::process::ExitCode;
 
 /// Where the example is talking to.
 pub enum Target {
@@ -37,7 +40,7 @@ impl Target {
 }
 
 /// The client for the chosen target.
-pub async fn connect() -> Result<(Client, Target), Box<dyn std::error::Error>> {
+async fn connect() -> Result<(Client, Target), Box<dyn std::error::Error>> {
     let has_credentials = [ENV_ACCESS_KEY, ENV_SECRET_KEY]
         .iter()
         .all(|k| std::env::var(k).is_ok_and(|v| !v.is_empty()));
@@ -56,4 +59,31 @@ pub async fn connect() -> Result<(Client, Target), Box<dyn std::error::Error>> {
         .base_url(sim.base_url())
         .build()?;
     Ok((client, Target::Simulator(sim)))
+}
+
+/// Runs an example: connects, says where requests go under `title`, and turns
+/// a failure into one sentence and a non-zero exit.
+pub async fn run_example<E, Fut>(
+    title: &str,
+    example: impl FnOnce(Client, Target) -> Fut,
+) -> ExitCode
+where
+    E: Display,
+    Fut: Future<Output = Result<(), E>>,
+{
+    let (client, target) = match connect().await {
+        Ok(connected) => connected,
+        Err(e) => {
+            eprintln!("✗ could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{title} → {}\n", target.describe(&client));
+    match example(client, target).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("✗ {failure}");
+            ExitCode::FAILURE
+        }
+    }
 }

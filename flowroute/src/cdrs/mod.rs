@@ -26,13 +26,14 @@
 //! ```
 
 use crate::IntoChecked;
+use crate::urls::{http_url, is_loopback};
 mod records;
 
 use crate::{
     CdrExportId, Client, Error,
     error::{self, ApiError},
     pagination::{ListRequest, Page, Query, offset_i32, sealed},
-    transport::call,
+    transport::{call, header, transport},
 };
 use chrono::{DateTime, SubsecRound, Utc};
 use flowroute_raw::{BoxFuture, ByteStream, ClientInfo, types};
@@ -323,7 +324,7 @@ impl CreateCdrExport {
         let filter_parameters = self.filter.into_raw()?;
         let callback_url = self
             .callback_url
-            .map(|u| check_callback_url(&u))
+            .map(|u| http_url("callback_url", &u))
             .transpose()?;
         let body = types::NewCdrExportDocument {
             data: types::NewCdrExportData {
@@ -337,21 +338,6 @@ impl CreateCdrExport {
         let doc = call(self.client.raw().create_cdr_export().body(body).send()).await?;
         Ok(CdrExport::from_raw(doc.data))
     }
-}
-
-fn check_callback_url(input: &str) -> Result<String, Error> {
-    let invalid = |why: String| Error::invalid_input("callback_url", format!("`{input}` {why}"));
-    let url = Url::parse(input.trim()).map_err(|e| invalid(format!("is not a URL: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(format!(
-            "has scheme `{}`; Flowroute calls http or https URLs",
-            url.scheme()
-        )));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("has no host".into()));
-    }
-    Ok(input.trim().to_string())
 }
 
 /// Filters for [`Cdrs::list`].
@@ -520,7 +506,7 @@ async fn next_record(mut state: Download) -> Option<(Result<CdrRecord, Error>, D
                 }
                 match body.next().await {
                     Some(Ok(chunk)) => decoder.push(&chunk),
-                    Some(Err(e)) => decoder.fail(transport(e)),
+                    Some(Err(e)) => decoder.fail(transport(DOWNLOAD, e, None)),
                     None => decoder.finish(),
                 }
                 Download::Reading { body, decoder }
@@ -551,20 +537,15 @@ async fn open(client: &Client, source: Source) -> Result<ByteStream, Error> {
         .get(url)
         .send()
         .await
-        .map_err(transport)?;
+        .map_err(|e| transport(DOWNLOAD, e, None))?;
     let status = response.status();
     if status.is_success() {
         return Ok(ByteStream::new(Box::pin(response.bytes_stream())));
     }
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let request_id = header("x-amz-request-id").or_else(|| header("x-request-id"));
-    let retry_after = header(RETRY_AFTER.as_str())
+    let headers = response.headers();
+    let request_id =
+        header(headers, "x-amz-request-id").or_else(|| header(headers, "x-request-id"));
+    let retry_after = header(headers, RETRY_AFTER.as_str())
         .and_then(|v| error::parse_retry_after(&v, std::time::SystemTime::now()));
     let body = first_bytes(response).await;
     Err(Error::Api(Box::new(ApiError {
@@ -621,24 +602,10 @@ fn check_download_url(input: &str) -> Result<Url, Error> {
     let url = Url::parse(input).map_err(|e| refuse(format!("is not a URL: {e}")))?;
     match url.scheme() {
         "https" => Ok(url),
-        "http" if crate::client::is_loopback(&url) => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
         other => Err(refuse(format!(
             "has scheme `{other}`; only https is followed"
         ))),
-    }
-}
-
-fn transport(source: reqwest::Error) -> Error {
-    if source.is_timeout() {
-        Error::Timeout {
-            operation: DOWNLOAD,
-            after: None,
-        }
-    } else {
-        Error::Transport {
-            operation: DOWNLOAD,
-            source,
-        }
     }
 }
 
