@@ -5,7 +5,7 @@ use crate::{
     error::Error,
     retry::{Clock, RetryPolicy, TokioClock},
     transport::{Settings, Transport},
-    urls::is_loopback,
+    urls::{is_loopback, redacted},
 };
 use base64::Engine as _;
 use reqwest::{Url, header::HeaderValue};
@@ -69,12 +69,17 @@ impl Client {
         if let Some(url) = var(ENV_BASE_URL).filter(|u| !u.trim().is_empty()) {
             builder = builder.base_url(url);
         }
-        builder.build().map_err(|e| match e {
-            Error::Config { reason } => Error::config(format!(
-                "{reason} (from the environment: set {ENV_ACCESS_KEY} and {ENV_SECRET_KEY})"
-            )),
-            other => other,
-        })
+        let missing: Vec<&str> = [ENV_ACCESS_KEY, ENV_SECRET_KEY]
+            .into_iter()
+            .filter(|name| var(name).is_none_or(|v| v.trim().is_empty()))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::config(format!(
+                "{} not set; Client::from_env needs {ENV_ACCESS_KEY} and {ENV_SECRET_KEY} (Manage › Preferences › API Control)",
+                missing.join(" and ")
+            )));
+        }
+        builder.build()
     }
 
     /// The base URL requests go to.
@@ -149,7 +154,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
-            .field("access_key", &self.inner.access_key)
+            .field("access_key", &key_prefix(&self.inner.access_key))
             .field("secret_key", &"<redacted>")
             .field("settings", &self.inner.transport.settings)
             .finish()
@@ -251,6 +256,12 @@ impl ClientBuilder {
 
     /// Uses this `reqwest::Client` (its pool, proxy, TLS and timeouts) instead
     /// of building one. Credentials and user agent are still added per request.
+    ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`: reqwest
+    /// follows redirects by default, which re-sends a request (a message, a
+    /// purchase) to wherever the server points. A call whose client followed a
+    /// redirect fails with [`Error::Config`] saying so, but by then the request
+    /// went out twice.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -295,17 +306,24 @@ impl ClientBuilder {
         let user_agent = HeaderValue::try_from(user_agent)
             .map_err(|_| Error::config("the user agent is not a valid header value"))?;
 
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        let custom_http = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
             // The per-attempt timeout is set on each request, within the deadline.
+            // Flowroute documents no redirects; following one would re-send
+            // the body elsewhere, and a Referer would leak the path.
             None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .connect_timeout(connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
                 .build()
                 .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
         };
         let settings = Settings {
             retry: self.retry.unwrap_or_default(),
             request_timeout: self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
+            connect_timeout: (!custom_http).then_some(connect_timeout),
             deadline: self.deadline.unwrap_or(DEFAULT_DEADLINE),
             max_response_bytes: self
                 .max_response_bytes
@@ -324,7 +342,7 @@ impl ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("access_key", &self.access_key)
+            .field("access_key", &self.access_key.as_deref().map(key_prefix))
             .field(
                 "secret_key",
                 &self.secret_key.as_ref().map(|_| "<redacted>"),
@@ -342,12 +360,14 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
+/// Enough of an access key to tell two apart in a log, not enough to use it.
+fn key_prefix(key: &str) -> String {
+    let prefix: String = key.chars().take(4).collect();
+    format!("{prefix}…")
+}
+
 fn parse_base_url(input: &str, allow_insecure_http: bool) -> Result<Url, Error> {
-    // A URL that does not parse is quoted without anything before an `@`,
-    // which could be credentials.
-    let shown = input
-        .rsplit_once('@')
-        .map_or(input.to_string(), |(_, host)| format!("…@{host}"));
+    let shown = redacted(input);
     let url = Url::parse(input.trim())
         .map_err(|e| Error::config(format!("base URL `{shown}` is not a URL: {e}")))?;
     if !url.username().is_empty() || url.password().is_some() {
@@ -357,17 +377,17 @@ fn parse_base_url(input: &str, allow_insecure_http: bool) -> Result<Url, Error> 
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config(format!(
-            "base URL `{input}` must not have a query or fragment"
+            "base URL `{shown}` must not have a query or fragment"
         )));
     }
     match url.scheme() {
         "https" => Ok(url),
         "http" if allow_insecure_http || is_loopback(&url) => Ok(url),
         "http" => Err(Error::config(format!(
-            "base URL `{input}` is plain http on a non-loopback host, which would send the credentials unencrypted; use https, or opt in with `allow_insecure_http(true)`"
+            "base URL `{shown}` is plain http on a non-loopback host, which would send the credentials unencrypted; use https, or opt in with `allow_insecure_http(true)`"
         ))),
         other => Err(Error::config(format!(
-            "base URL `{input}` has scheme `{other}`; use https"
+            "base URL `{shown}` has scheme `{other}`; use https"
         ))),
     }
 }

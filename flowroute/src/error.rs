@@ -1,9 +1,48 @@
 //! The one error type of the crate, and how every failure of the generated client
 //! becomes one.
 
+use crate::retry::{self, Failure};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::{fmt, time::Duration};
+
+/// Which of the client's time limits ended a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeLimit {
+    /// Opening the connection
+    /// ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)).
+    /// The request never left, so nothing was done.
+    Connect,
+    /// One attempt, from sending to the last byte of the answer
+    /// ([`ClientBuilder::request_timeout`](crate::ClientBuilder::request_timeout));
+    /// for a CDR download, the longest silence between two pieces of the file.
+    Request,
+    /// The whole call, retries and waits included
+    /// ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline)).
+    Deadline,
+}
+
+impl fmt::Display for TimeLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeLimit::Connect => "connect timeout",
+            TimeLimit::Request => "request timeout",
+            TimeLimit::Deadline => "deadline",
+        })
+    }
+}
+
+/// The innermost cause of an error: reqwest's own message ("error sending
+/// request") says nothing a user can act on, its root ("connection refused",
+/// "dns error", "invalid peer certificate") does.
+fn root_cause(error: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
 
 /// Everything that can go wrong, from a rejected phone number to a 503.
 #[derive(Debug, thiserror::Error)]
@@ -13,21 +52,39 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
     /// The request could not be sent, or the connection broke while reading the answer.
-    #[error("could not reach Flowroute for {operation}: {source}")]
+    #[error("could not reach {} for {operation}: {}", host.as_deref().unwrap_or("Flowroute"), root_cause(source))]
     Transport {
         /// The operation (`operationId`) being called.
         operation: &'static str,
-        /// What reqwest reported.
+        /// The host that was tried (never the path or query, which can hold
+        /// phone numbers or signatures).
+        host: Option<String>,
+        /// What reqwest reported; its innermost cause is in the message.
         #[source]
         source: reqwest::Error,
     },
-    /// No answer arrived in time.
-    #[error("{operation} timed out{}", after.map(|d| format!(" after {d:?}")).unwrap_or_default())]
+    /// A time limit ran out before the answer was complete.
+    #[error("{operation} timed out: the {limit} of {configured:?} ran out")]
     Timeout {
         /// The operation (`operationId`) being called.
         operation: &'static str,
-        /// The limit that was reached, when known.
-        after: Option<Duration>,
+        /// Which limit fired.
+        limit: TimeLimit,
+        /// That limit's configured value.
+        configured: Duration,
+    },
+    /// The server answered with a redirect. Flowroute documents none, and
+    /// following one would send the request (a message, a purchase) again to
+    /// wherever the `Location` points, so API calls never follow them.
+    #[error("{operation} was answered with a redirect ({status}) to {}; API calls follow no redirects", location_host.as_deref().unwrap_or("an unnamed location"))]
+    Redirect {
+        /// The operation (`operationId`) being called.
+        operation: &'static str,
+        /// The 3xx status.
+        status: StatusCode,
+        /// The host the `Location` header named (never its path or query),
+        /// `None` when it named none or was relative.
+        location_host: Option<String>,
     },
     /// The answer was larger than the client's limit
     /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
@@ -96,21 +153,67 @@ impl Error {
         }
     }
 
-    /// Whether the same request may succeed if sent again later: connection
-    /// failures, timeouts, 429 and 502/503/504. Validation errors never are.
-    pub fn is_retryable(&self) -> bool {
+    /// Whether the failure may go away by itself: connection failures,
+    /// timeouts, 429 and 502/503/504. Validation errors never do.
+    ///
+    /// This says nothing about whether sending the request again is *safe*:
+    /// a send that timed out may have reached Flowroute. Ask
+    /// [`is_safe_to_retry`](Self::is_safe_to_retry) before repeating a call.
+    pub fn is_transient(&self) -> bool {
+        self.failure().is_some_and(retry::transient)
+    }
+
+    /// Whether the call may be sent again without risk of doing it twice:
+    /// the failure is [transient](Self::is_transient), and either the
+    /// operation has the same effect however often it runs (reads, setting a
+    /// route or a callback URL), or the request certainly did nothing (the
+    /// connection never opened, or Flowroute refused it with 429).
+    ///
+    /// A `send_a_message` that timed out or got a 503 is **not** safe: the
+    /// message may have gone out. See [`retry`](crate::retry) for the classes.
+    pub fn is_safe_to_retry(&self) -> bool {
+        let Some(failure) = self.failure() else {
+            return false;
+        };
+        retry::transient(failure)
+            && retry::safe_to_repeat(retry::class_of(self.operation()), failure)
+    }
+
+    /// The operation (`operationId`) the error happened in, when a request was
+    /// involved.
+    pub fn operation(&self) -> &'static str {
         match self {
-            Error::Api(e) => matches!(e.status.as_u16(), 429 | 502 | 503 | 504),
+            Error::Api(e) => e.operation,
+            Error::Decode(e) => e.operation,
+            Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Redirect { operation, .. }
+            | Error::ResponseTooLarge { operation, .. }
+            | Error::Protocol { operation, .. } => operation,
+            Error::InvalidInput { .. } | Error::Config { .. } => "",
+        }
+    }
+
+    /// What this error says of the attempt, for the retry rules.
+    fn failure(&self) -> Option<Failure> {
+        match self {
+            Error::Api(e) => Some(Failure::Status(e.status.as_u16())),
+            Error::Transport { source, .. } if source.is_connect() => Some(Failure::Connect),
             // A body cut short is as transient as a dropped connection.
-            Error::Transport { source, .. } => {
-                source.is_connect()
-                    || source.is_timeout()
+            Error::Transport { source, .. }
+                if source.is_timeout()
                     || source.is_request()
                     || source.is_body()
-                    || source.is_decode()
+                    || source.is_decode() =>
+            {
+                Some(Failure::Lost)
             }
-            Error::Timeout { .. } => true,
-            _ => false,
+            Error::Timeout {
+                limit: TimeLimit::Connect,
+                ..
+            } => Some(Failure::Connect),
+            Error::Timeout { .. } => Some(Failure::Lost),
+            _ => None,
         }
     }
 }

@@ -27,5 +27,5 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT, ENV_ACCESS_KEY, ENV_BASE_URL,
     ENV_SECRET_KEY,
 };
-pub use error::{ApiError, ApiErrorDetail, DecodeError, Error, ErrorDetail};
+pub use error::{ApiError, ApiErrorDetail, DecodeError, Error, ErrorDetail, TimeLimit};
 pub use ids::{CdrExportId, CnamId, E911Id, IntoChecked, MessageId, PhoneNumber, RouteId};

@@ -182,18 +182,36 @@ pub(crate) enum Failure {
     Status(u16),
 }
 
-/// Whether a failure of an operation of class `class` may be retried.
-pub(crate) fn retryable(class: Idempotency, failure: Failure, retry_unsafe: bool) -> bool {
-    let transient = match failure {
+/// Whether a failure may go away by itself.
+pub(crate) fn transient(failure: Failure) -> bool {
+    match failure {
         Failure::Connect | Failure::Lost => true,
         Failure::Status(s) => matches!(s, 429 | 502 | 503 | 504),
-    };
-    match class {
-        _ if !transient => false,
-        Idempotency::Idempotent => true,
-        _ if retry_unsafe => true,
-        Idempotency::NotIdempotent => matches!(failure, Failure::Connect | Failure::Status(429)),
-        Idempotency::Never => false,
+    }
+}
+
+/// Whether repeating an operation of class `class` after `failure` cannot do
+/// it twice: it is idempotent, or the request certainly did nothing (it never
+/// left, or Flowroute refused it unprocessed with 429).
+pub(crate) fn safe_to_repeat(class: Idempotency, failure: Failure) -> bool {
+    class == Idempotency::Idempotent || matches!(failure, Failure::Connect | Failure::Status(429))
+}
+
+/// Whether the client retries a failure of an operation of class `class` by
+/// itself. Stricter than [`safe_to_repeat`]: sends and purchases are left to
+/// the caller even when a repeat would be safe, unless `retry_unsafe` is set.
+pub(crate) fn retryable(class: Idempotency, failure: Failure, retry_unsafe: bool) -> bool {
+    transient(failure)
+        && (retry_unsafe || (class != Idempotency::Never && safe_to_repeat(class, failure)))
+}
+
+/// The class of an operation by its id; an id outside the spec (the CDR file
+/// download, a plain GET) is a read.
+pub(crate) fn class_of(operation: &str) -> Idempotency {
+    match flowroute_raw::operation(operation) {
+        Some(op) => idempotency(op),
+        None if operation == crate::cdrs::DOWNLOAD => Idempotency::Idempotent,
+        None => Idempotency::NotIdempotent,
     }
 }
 

@@ -2,12 +2,15 @@
 //! one place, the answer's status is noted for error reporting, and the
 //! generated client's outcome becomes this crate's `Result`.
 
-use crate::error::{self, ApiError, DecodeError, Error};
+use crate::error::{self, ApiError, DecodeError, Error, TimeLimit};
 use crate::retry::{self, Clock, Failure, Idempotency, RetryPolicy};
+use bytes::Bytes;
 use flowroute_raw::{BoxFuture, Execute, OperationSpec, ResponseValue, types::ErrorDocument};
 use reqwest::{
-    Request, Response, ResponseBuilderExt, StatusCode, Url, Version,
-    header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT},
+    Method, Request, Response, ResponseBuilderExt, StatusCode, Url, Version,
+    header::{
+        AUTHORIZATION, CONTENT_LENGTH, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER, USER_AGENT,
+    },
 };
 use serde::de::DeserializeOwned;
 use std::{
@@ -31,9 +34,32 @@ struct Exchange {
     status: Option<StatusCode>,
     request_id: Option<String>,
     retry_after: Option<String>,
-    timeout: Option<Duration>,
+    /// The error answer's body as received: progenitor hands back only what
+    /// it parsed, which loses anything that is not a JSON:API document.
+    error_body: Option<Bytes>,
+    limits: Limits,
     too_large: Option<usize>,
+    redirect: Option<Redirect>,
     attempts: u32,
+}
+
+/// The time limits one attempt ran under, to name the one that fired.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Limits {
+    /// The connect timeout, when this crate built the HTTP client.
+    pub(crate) connect: Option<Duration>,
+    /// The limit on the whole attempt: the request timeout, or the deadline
+    /// when less of it was left.
+    pub(crate) attempt: Option<(TimeLimit, Duration)>,
+}
+
+/// A redirect the client refused to follow.
+#[derive(Debug)]
+enum Redirect {
+    /// The server answered 3xx.
+    Answered(StatusCode, Option<String>),
+    /// A caller-supplied HTTP client followed one to this host.
+    Followed(Option<String>),
 }
 
 tokio::task_local! {
@@ -45,6 +71,7 @@ tokio::task_local! {
 pub(crate) struct Settings {
     pub(crate) retry: RetryPolicy,
     pub(crate) request_timeout: Duration,
+    pub(crate) connect_timeout: Option<Duration>,
     pub(crate) deadline: Duration,
     pub(crate) max_response_bytes: usize,
     pub(crate) clock: Arc<dyn Clock>,
@@ -55,6 +82,7 @@ impl fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("retry", &self.retry)
             .field("request_timeout", &self.request_timeout)
+            .field("connect_timeout", &self.connect_timeout)
             .field("deadline", &self.deadline)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
@@ -91,6 +119,18 @@ impl Execute for Transport {
             let headers = request.headers_mut();
             headers.insert(AUTHORIZATION, self.authorization.clone());
             headers.insert(USER_AGENT, self.user_agent.clone());
+            // RFC 9110 §8.6: a bodyless POST/PUT/PATCH should say so, and some
+            // front ends answer 411 when it does not (a purchase, an assign).
+            if request.body().is_none()
+                && matches!(
+                    *request.method(),
+                    Method::POST | Method::PUT | Method::PATCH
+                )
+            {
+                request
+                    .headers_mut()
+                    .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+            }
             let s = &self.settings;
             let class = retry::idempotency(operation);
             // Copying a request for a retry that cannot happen is wasted work.
@@ -111,10 +151,18 @@ impl Execute for Transport {
                 let Some(mut request) = copy.or_else(|| original.take()) else {
                     unreachable!("the original request is kept until the last attempt")
                 };
-                let timeout = s.request_timeout.min(remaining);
-                *request.timeout_mut() = Some(timeout);
+                let limit = if s.request_timeout <= remaining {
+                    (TimeLimit::Request, s.request_timeout)
+                } else {
+                    (TimeLimit::Deadline, s.deadline)
+                };
+                *request.timeout_mut() = Some(s.request_timeout.min(remaining));
+                let url = request.url().clone();
                 note(|x| {
-                    x.timeout = Some(timeout);
+                    x.limits = Limits {
+                        connect: s.connect_timeout,
+                        attempt: Some(limit),
+                    };
                     x.attempts = attempt;
                 });
                 let span = tracing::debug_span!(
@@ -129,8 +177,16 @@ impl Execute for Transport {
                 let sent = s.clock.now();
                 let outcome = async {
                     match client.execute(request).await {
-                        Ok(response) => read_bounded(response, s.max_response_bytes).await,
-                        Err(e) => Err(AttemptError::Http(e)),
+                        Ok(response) => {
+                            refuse_redirect(&response, &url);
+                            read_bounded(response, s.max_response_bytes).await
+                        }
+                        Err(e) => {
+                            if e.is_redirect() {
+                                note(|x| x.redirect = Some(Redirect::Followed(None)));
+                            }
+                            Err(AttemptError::Http(e))
+                        }
                     }
                 }
                 .instrument(span.clone())
@@ -140,6 +196,8 @@ impl Execute for Transport {
                         (!r.status().is_success()).then(|| Failure::Status(r.status().as_u16()))
                     }
                     Err(AttemptError::Http(e)) if e.is_connect() => Some(Failure::Connect),
+                    // A redirect loop in a caller's HTTP client is not transient.
+                    Err(AttemptError::Http(e)) if e.is_redirect() => None,
                     Err(AttemptError::Http(_)) => Some(Failure::Lost),
                     Err(AttemptError::TooLarge { .. }) => None,
                 };
@@ -162,7 +220,14 @@ impl Execute for Transport {
                 let delay = failure
                     .filter(|f| !last && retry::retryable(class, *f, s.retry.retry_unsafe))
                     .and_then(|_| s.retry.delay(attempt, retry_after()))
-                    .filter(|d| s.clock.now().saturating_duration_since(started) + *d < s.deadline);
+                    .filter(|d| {
+                        // `d` can be a server's Retry-After: no unchecked sum.
+                        s.clock
+                            .now()
+                            .saturating_duration_since(started)
+                            .checked_add(*d)
+                            .is_some_and(|end| end < s.deadline)
+                    });
                 match delay {
                     Some(delay) => {
                         tracing::debug!(parent: &span, delay_ms = delay.as_millis() as u64, "retrying");
@@ -196,6 +261,10 @@ async fn read_bounded(mut response: Response, limit: usize) -> Result<Response, 
         }
         body.extend_from_slice(&chunk);
     }
+    let body = Bytes::from(body);
+    if !response.status().is_success() {
+        note(|x| x.error_body = Some(body.clone()));
+    }
     Ok(rebuild(
         response.status(),
         response.version(),
@@ -203,6 +272,25 @@ async fn read_bounded(mut response: Response, limit: usize) -> Result<Response, 
         response.url().clone(),
         body.into(),
     ))
+}
+
+/// Notes a redirect: a 3xx answer, or a caller's HTTP client that followed
+/// one (its final URL is not the one sent). The host is kept, never the path.
+fn refuse_redirect(response: &Response, sent: &Url) {
+    let redirect = if response.status().is_redirection() {
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| Url::parse(v).ok())
+            .and_then(|u| u.host_str().map(str::to_string));
+        Redirect::Answered(response.status(), location)
+    } else if response.url() != sent {
+        Redirect::Followed(response.url().host_str().map(str::to_string))
+    } else {
+        return;
+    };
+    note(|x| x.redirect = Some(redirect));
 }
 
 fn rebuild(
@@ -295,7 +383,16 @@ where
 {
     EXCHANGE
         .scope(RefCell::new(Exchange::default()), async {
-            match send.await {
+            let sent = send.await;
+            let redirect = EXCHANGE.with(|x| x.borrow_mut().redirect.take());
+            if let Some(redirect) = redirect {
+                // An answer from wherever a redirect led is not Flowroute's.
+                let operation = EXCHANGE
+                    .with(|x| x.borrow().operation)
+                    .unwrap_or("an unknown operation");
+                return Err(redirect_error(operation, redirect));
+            }
+            match sent {
                 Ok(value) => Ok((value.status(), value.into_inner())),
                 Err(e) => {
                     let exchange = EXCHANGE.with(|x| std::mem::take(&mut *x.borrow_mut()));
@@ -311,8 +408,8 @@ async fn recover<T: DeserializeOwned>(e: RawError, x: Exchange) -> Result<(Statu
     if let Some(limit) = x.too_large {
         return Err(Error::ResponseTooLarge { operation, limit });
     }
-    let timeout = x.timeout;
-    let transport = |source: reqwest::Error| transport(operation, source, timeout);
+    let limits = x.limits;
+    let transport = |source: reqwest::Error| transport(operation, source, limits);
     match e {
         RawError::InvalidRequest(reason) => Err(Error::invalid_input("request", reason)),
         RawError::CommunicationError(source)
@@ -320,9 +417,8 @@ async fn recover<T: DeserializeOwned>(e: RawError, x: Exchange) -> Result<(Statu
         | RawError::InvalidUpgrade(source) => Err(transport(source)),
         // The executor already noted this answer's request id and Retry-After.
         RawError::ErrorResponse(value) => {
-            let status = value.status();
-            let body = serde_json::to_vec(&value.into_inner()).unwrap_or_default();
-            Err(api_error(operation, status, &body, x))
+            let body = x.error_body.clone().unwrap_or_default();
+            Err(api_error(operation, value.status(), &body, x))
         }
         RawError::InvalidResponsePayload(body, serde_error) => match x.status {
             Some(status) => Err(api_error(operation, status, &body, x)),
@@ -350,19 +446,42 @@ async fn recover<T: DeserializeOwned>(e: RawError, x: Exchange) -> Result<(Statu
     }
 }
 
-/// The URL is dropped from transport errors: its path can hold phone numbers.
-pub(crate) fn transport(
-    operation: &'static str,
-    source: reqwest::Error,
-    after: Option<Duration>,
-) -> Error {
+/// The URL is dropped from transport errors, its host kept: the path and
+/// query can hold phone numbers or a signature.
+pub(crate) fn transport(operation: &'static str, source: reqwest::Error, limits: Limits) -> Error {
     if source.is_timeout() {
-        Error::Timeout { operation, after }
-    } else {
-        Error::Transport {
-            operation,
-            source: source.without_url(),
+        let fired = match (source.is_connect(), limits.connect) {
+            (true, Some(connect)) => Some((TimeLimit::Connect, connect)),
+            _ => limits.attempt,
+        };
+        if let Some((limit, configured)) = fired {
+            return Error::Timeout {
+                operation,
+                limit,
+                configured,
+            };
         }
+    }
+    Error::Transport {
+        operation,
+        host: source.url().and_then(|u| u.host_str()).map(str::to_string),
+        source: source.without_url(),
+    }
+}
+
+fn redirect_error(operation: &'static str, redirect: Redirect) -> Error {
+    match redirect {
+        Redirect::Answered(status, location_host) => Error::Redirect {
+            operation,
+            status,
+            location_host,
+        },
+        Redirect::Followed(host) => Error::config(format!(
+            "the HTTP client given with `http_client` followed a redirect{} during {operation}, \
+             so the request may have been sent twice; build it with \
+             `redirect(reqwest::redirect::Policy::none())`",
+            host.map(|h| format!(" to {h}")).unwrap_or_default()
+        )),
     }
 }
 

@@ -460,7 +460,7 @@ async fn an_expired_link_reports_the_storage_hosts_answer() {
             .unwrap()
             .contains("Request has expired")
     );
-    assert!(!e.is_retryable());
+    assert!(!e.is_transient() && !e.is_safe_to_retry());
 }
 
 #[tokio::test]

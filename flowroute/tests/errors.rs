@@ -5,8 +5,8 @@
 mod common;
 
 use common::*;
-use flowroute::Error;
 use flowroute::routes::NewRoute;
+use flowroute::{Error, TimeLimit};
 use httpmock::Method::{GET, POST};
 use serde_json::json;
 use std::time::Duration;
@@ -59,7 +59,14 @@ async fn every_status_with_every_body_kind_maps_to_an_api_error() {
                 assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "{what}");
                 let api = err.api().expect("Error::Api");
                 assert_eq!(api.request_id.as_deref(), Some("req-42"), "{what}");
-                assert_eq!(err.is_retryable(), matches!(status, 429 | 503), "{what}");
+                assert_eq!(err.is_transient(), matches!(status, 429 | 503), "{what}");
+                // A route creation that got a 503 may have created the route.
+                let safe = if post {
+                    status == 429
+                } else {
+                    matches!(status, 429 | 503)
+                };
+                assert_eq!(err.is_safe_to_retry(), safe, "{what}");
                 let shown = err.to_string();
                 assert!(
                     shown.starts_with(&format!("Flowroute answered {status} ")),
@@ -110,7 +117,10 @@ async fn retry_after_is_read_from_a_429() {
         err.api().and_then(|a| a.retry_after),
         Some(Duration::from_secs(7))
     );
-    assert!(err.is_retryable());
+    assert!(
+        err.is_transient() && err.is_safe_to_retry(),
+        "a GET refused with 429"
+    );
     assert!(err.to_string().ends_with("(retry after 7s)"), "{err}");
 }
 
@@ -171,7 +181,7 @@ async fn an_undocumented_success_status_still_decodes() {
 }
 
 #[tokio::test]
-async fn a_refused_connection_is_a_retryable_transport_error() {
+async fn a_refused_connection_is_a_retryable_transport_error_naming_the_cause_and_host() {
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
@@ -192,12 +202,17 @@ async fn a_refused_connection_is_a_retryable_transport_error() {
         ),
         "{err:?}"
     );
-    assert!(err.is_retryable());
+    assert!(err.is_transient() && err.is_safe_to_retry());
+    let shown = err.to_string();
     assert!(
-        err.to_string()
-            .starts_with("could not reach Flowroute for list_inbound_routes"),
-        "{err}"
+        shown.starts_with("could not reach 127.0.0.1 for list_inbound_routes: "),
+        "{shown}"
     );
+    assert!(
+        shown.to_lowercase().contains("connection refused"),
+        "{shown}"
+    );
+    assert!(!shown.contains("/v2/routes"), "no path: {shown}");
 }
 
 #[tokio::test]
@@ -223,12 +238,29 @@ async fn a_slow_answer_is_a_timeout() {
             err,
             Error::Timeout {
                 operation: "list_inbound_routes",
-                ..
-            }
+                limit: TimeLimit::Request,
+                configured,
+            } if configured == Duration::from_millis(50)
         ),
         "{err:?}"
     );
-    assert!(err.is_retryable());
+    assert_eq!(
+        err.to_string(),
+        "list_inbound_routes timed out: the request timeout of 50ms ran out"
+    );
+    assert!(err.is_transient() && err.is_safe_to_retry());
+
+    // A deadline shorter than the request timeout: the deadline fired, and
+    // the error names it with its configured value, not what was left of it.
+    let client = client
+        .with_request_timeout(Duration::from_secs(30))
+        .with_deadline(Duration::from_millis(120));
+    let err = client.routes().list().page().await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "list_inbound_routes timed out: the deadline of 120ms ran out",
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

@@ -25,7 +25,7 @@ use flowroute::e911::{E911Country, NewE911Address};
 use flowroute::messages::Message;
 use flowroute::retry::{Idempotency, RetryPolicy};
 use flowroute::routes::NewRoute;
-use flowroute::{Client, Error, MessageId, PhoneNumber};
+use flowroute::{Client, Error, MessageId, PhoneNumber, TimeLimit};
 use flowroute_sim::{DropPoint, Fault, FaultBody, FaultRule, SIM_ACCESS_KEY, SIM_SECRET_KEY};
 use flowroute_sim::{RequestRecord, Simulator};
 use std::fmt::Write as _;
@@ -291,9 +291,14 @@ impl Case {
             Kind::Timeout => self.count.min(attempts),
             _ => 0,
         };
+        // Nothing here is a connect failure (see `retried`), so only 429
+        // makes a repeat of a write that is not idempotent safe.
+        let safe = self.transient()
+            && (op.class() == Idempotency::Idempotent || matches!(self.kind, Kind::RateLimit));
         Expected {
             id,
-            retryable_error: self.transient(),
+            transient: self.transient(),
+            safe,
             outcome,
             attempts,
             logged: attempts - timed_out,
@@ -314,8 +319,11 @@ enum Outcome {
 
 struct Expected {
     id: &'static str,
-    /// What `Error::is_retryable` should say of the error, if the call fails.
-    retryable_error: bool,
+    /// What `Error::is_transient` should say of the error, if the call fails.
+    transient: bool,
+    /// What `Error::is_safe_to_retry` should say: never true for a send or
+    /// purchase that may have been processed.
+    safe: bool,
     outcome: Outcome,
     /// Requests the client sends.
     attempts: u32,
@@ -352,9 +360,14 @@ impl Expected {
                 a.operation == id && a.status.as_u16() == status && body_ok && retry_after_ok
             }
             (Error::Transport { operation, .. }, Outcome::Transport) => *operation == id,
-            (Error::Timeout { operation, after }, Outcome::Timeout) => {
-                *operation == id && *after == Some(SHORT_TIMEOUT)
-            }
+            (
+                Error::Timeout {
+                    operation,
+                    limit,
+                    configured,
+                },
+                Outcome::Timeout,
+            ) => *operation == id && *limit == TimeLimit::Request && *configured == SHORT_TIMEOUT,
             (Error::Decode(d), Outcome::Decode) => d.operation == id,
             (Error::ResponseTooLarge { operation, limit }, Outcome::TooLarge) => {
                 *operation == id && *limit == TINY_LIMIT
@@ -364,11 +377,11 @@ impl Expected {
         if !shape_ok {
             return Some(format!("expected {:?}, got {err:?}", self.outcome));
         }
-        if err.is_retryable() != self.retryable_error {
+        if (err.is_transient(), err.is_safe_to_retry()) != (self.transient, self.safe) {
             return Some(format!(
-                "is_retryable() is {}, expected {} for {err:?}",
-                err.is_retryable(),
-                self.retryable_error
+                "(is_transient, is_safe_to_retry) is {:?}, expected {:?} for {err:?}",
+                (err.is_transient(), err.is_safe_to_retry()),
+                (self.transient, self.safe)
             ));
         }
         None

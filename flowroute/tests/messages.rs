@@ -181,7 +181,7 @@ async fn failed_send_reports_flowroutes_detail() {
     let err = client.messages().send(message).await.unwrap_err();
     mock.assert_async().await;
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
-    assert!(!err.is_retryable());
+    assert!(!err.is_transient() && !err.is_safe_to_retry());
     assert_eq!(
         err.to_string(),
         "Flowroute answered 422 Unprocessable Entity to send_a_message: Unprocessable Entity: Error fetching media: File at \"\" is over 767840 byte limit. (request id 1b6e7c43-51c3-4f0e-a6a2-7b0c1f6d4e11)"

@@ -340,23 +340,79 @@ async fn an_answer_over_the_size_limit_is_an_error_not_a_buffer() {
         ),
         "{err:?}"
     );
-    assert!(!err.is_retryable());
+    assert!(!err.is_transient() && !err.is_safe_to_retry());
 }
 
 #[tokio::test]
-async fn credentials_are_not_sent_to_another_host_on_a_redirect() {
+async fn api_calls_follow_no_redirect_and_name_only_the_location_host() {
     let (origin, client) = setup().await;
     let elsewhere = MockServer::start_async().await;
-    let landed = elsewhere
-        .mock_async(|when, then| {
-            when.path("/v2/routes").header_missing("authorization");
+    let anything_elsewhere = elsewhere
+        .mock_async(|_, then| {
             then.status(200).body(ROUTES);
         })
         .await;
-    let leaked = elsewhere
-        .mock_async(|when, then| {
-            when.path("/v2/routes").header_exists("authorization");
-            then.status(500);
+    let to = PhoneNumber::parse("12065550100").unwrap();
+    let from = PhoneNumber::parse("12065551234").unwrap();
+    for (status, post, path) in [
+        (307, true, "/v2.1/messages"),
+        (308, true, "/v2/numbers/12065550100"),
+        (302, false, "/v2/routes"),
+    ] {
+        // The Location carries a phone number in its path; only the host may show.
+        let location = elsewhere.url("/v2/numbers/12065550100?sig=abc");
+        let mut redirect = origin
+            .mock_async(|when, then| {
+                when.method(if post { POST } else { GET })
+                    .path(path)
+                    .header_missing("referer");
+                then.status(status).header("location", &location);
+            })
+            .await;
+        let err = match path {
+            "/v2.1/messages" => client
+                .messages()
+                .send(Message::sms(from.clone(), to.clone(), "hi"))
+                .await
+                .map(|_| ()),
+            "/v2/numbers/12065550100" => client.numbers().purchase(&to).send().await.map(|_| ()),
+            _ => client.routes().list().page().await.map(|_| ()),
+        }
+        .unwrap_err();
+        assert_eq!(
+            redirect.calls_async().await,
+            1,
+            "{path}: sent once, not retried"
+        );
+        match &err {
+            Error::Redirect {
+                status: s,
+                location_host,
+                ..
+            } => {
+                assert_eq!(s.as_u16(), status);
+                assert_eq!(location_host.as_deref(), Some("127.0.0.1"));
+            }
+            other => panic!("{path}: expected Error::Redirect, got {other:?}"),
+        }
+        let shown = err.to_string();
+        assert!(
+            !shown.contains("12065550100") && !shown.contains("sig="),
+            "{shown}"
+        );
+        assert!(!err.is_transient() && !err.is_safe_to_retry());
+        redirect.delete_async().await;
+    }
+    assert_eq!(anything_elsewhere.calls_async().await, 0);
+}
+
+#[tokio::test]
+async fn a_given_http_client_that_follows_redirects_is_reported() {
+    let (origin, _) = setup().await;
+    let elsewhere = MockServer::start_async().await;
+    elsewhere
+        .mock_async(|_, then| {
+            then.status(200).body(ROUTES);
         })
         .await;
     origin
@@ -366,7 +422,15 @@ async fn credentials_are_not_sent_to_another_host_on_a_redirect() {
                 .header("location", elsewhere.url("/v2/routes"));
         })
         .await;
-    client.routes().list().page().await.unwrap();
-    assert_eq!(landed.calls_async().await, 1);
-    assert_eq!(leaked.calls_async().await, 0);
+    let client = Client::builder()
+        .credentials(ACCESS_KEY, SECRET_KEY)
+        .base_url(origin.base_url())
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap();
+    let err = client.routes().list().page().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Config { reason } if reason.contains("Policy::none()")),
+        "{err:?}"
+    );
 }

@@ -208,7 +208,7 @@ async fn delete_refused_while_in_use_reports_flowroutes_reason() {
     let err = client.routes().delete("98396").await.unwrap_err();
     mock.assert_async().await;
     assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
-    assert!(!err.is_retryable());
+    assert!(!err.is_transient() && !err.is_safe_to_retry());
     assert_eq!(
         err.to_string(),
         "Flowroute answered 403 Forbidden to delete_a_voice_route: This Route has numbers still associated to it.: Please disassociate all numbers before deleting."

@@ -26,14 +26,14 @@
 //! ```
 
 use crate::IntoChecked;
-use crate::urls::{http_url, is_loopback};
+use crate::urls::{http_url, is_loopback, redacted};
 mod records;
 
 use crate::{
     CdrExportId, Client, Error,
     error::{self, ApiError},
     pagination::{ListRequest, Page, Query, offset_i32, sealed},
-    transport::{call, header, transport},
+    transport::{Limits, call, header, transport},
 };
 use chrono::{DateTime, SubsecRound, Utc};
 use flowroute_raw::{BoxFuture, ByteStream, ClientInfo, types};
@@ -44,8 +44,9 @@ use serde::Serialize;
 use std::{net::IpAddr, time::Duration};
 
 pub use flowroute_raw::open_enums::CdrExportStatus;
+pub(crate) use records::DOWNLOAD;
+use records::RecordDecoder;
 pub use records::{CallDirection, CdrRecord};
-use records::{DOWNLOAD, RecordDecoder};
 
 /// A CDR export: the job Flowroute runs, and once `completed`, where to get
 /// its file and what the exported calls cost.
@@ -506,7 +507,7 @@ async fn next_record(mut state: Download) -> Option<(Result<CdrRecord, Error>, D
                 }
                 match body.next().await {
                     Some(Ok(chunk)) => decoder.push(&chunk),
-                    Some(Err(e)) => decoder.fail(transport(DOWNLOAD, e, None)),
+                    Some(Err(e)) => decoder.fail(transport(DOWNLOAD, e, Limits::default())),
                     None => decoder.finish(),
                 }
                 Download::Reading { body, decoder }
@@ -537,7 +538,7 @@ async fn open(client: &Client, source: Source) -> Result<ByteStream, Error> {
         .get(url)
         .send()
         .await
-        .map_err(|e| transport(DOWNLOAD, e, None))?;
+        .map_err(|e| transport(DOWNLOAD, e, Limits::default()))?;
     let status = response.status();
     if status.is_success() {
         return Ok(ByteStream::new(Box::pin(response.bytes_stream())));
@@ -597,7 +598,7 @@ fn not_ready(export: &CdrExport) -> Error {
 fn check_download_url(input: &str) -> Result<Url, Error> {
     let refuse = |why: String| Error::Protocol {
         operation: DOWNLOAD,
-        reason: format!("the download URL `{input}` {why}"),
+        reason: format!("the download URL `{}` {why}", redacted(input)),
     };
     let url = Url::parse(input).map_err(|e| refuse(format!("is not a URL: {e}")))?;
     match url.scheme() {

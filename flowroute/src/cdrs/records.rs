@@ -15,7 +15,7 @@ use std::{
 
 /// The name errors of the download carry; it is not an operation of the API
 /// but the SDK's step of fetching and reading the export file.
-pub(super) const DOWNLOAD: &str = "download_cdr_export";
+pub(crate) const DOWNLOAD: &str = "download_cdr_export";
 
 /// One call of a CDR export: a row of its CSV file.
 ///
