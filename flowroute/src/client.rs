@@ -61,7 +61,10 @@ impl Client {
     /// A client configured from the environment: [`ENV_ACCESS_KEY`],
     /// [`ENV_SECRET_KEY`] and, optionally, [`ENV_BASE_URL`].
     pub fn from_env() -> Result<Client, Error> {
-        let var = |name: &str| std::env::var(name).ok();
+        Client::from_vars(|name| std::env::var(name).ok())
+    }
+
+    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Client, Error> {
         let mut builder = Client::builder().credentials(
             var(ENV_ACCESS_KEY).unwrap_or_default(),
             var(ENV_SECRET_KEY).unwrap_or_default(),
@@ -175,6 +178,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     deadline: Option<Duration>,
     max_response_bytes: Option<usize>,
+    reveal_bodies: bool,
     clock: Option<Arc<dyn Clock>>,
 }
 
@@ -238,6 +242,15 @@ impl ClientBuilder {
     /// A larger one is [`Error::ResponseTooLarge`], never an unbounded buffer.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Shows answers as received in [`Error::Decode`], instead of with
+    /// digits and text masked; default off. Message records hold message
+    /// text and phone numbers, and errors end up in logs: turn this on only
+    /// to debug a decoding failure.
+    pub fn reveal_bodies_in_errors(mut self, reveal: bool) -> Self {
+        self.reveal_bodies = reveal;
         self
     }
 
@@ -328,6 +341,7 @@ impl ClientBuilder {
             max_response_bytes: self
                 .max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            reveal_bodies: self.reveal_bodies,
             clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
         };
         let transport = Transport {
@@ -356,6 +370,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("deadline", &self.deadline)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("reveal_bodies", &self.reveal_bodies)
             .finish_non_exhaustive()
     }
 }
@@ -475,6 +490,47 @@ mod tests {
         assert!(!shown.contains("s3cr3t-value"), "{shown}");
         let token = base64::engine::general_purpose::STANDARD.encode("acct:s3cr3t-value");
         assert!(!shown.contains(&token), "{shown}");
+        let c = Client::builder()
+            .credentials("AKIA-long-access-key", "s3cr3t-value")
+            .build()
+            .unwrap();
+        let shown = format!(
+            "{c:?} {:?}",
+            Client::builder().credentials("AKIA-long-access-key", "x")
+        );
+        assert!(!shown.contains("AKIA-long-access-key"), "{shown}");
+        assert!(shown.contains("\"AKIA…\""), "{shown}");
+    }
+
+    #[test]
+    fn from_env_names_only_what_is_missing() {
+        let vars = |set: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                set.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let e = Client::from_vars(vars(&[(ENV_ACCESS_KEY, "acct")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("FR_SECRET_KEY not set"), "{e}");
+        assert!(
+            !e.contains("FR_ACCESS_KEY and FR_SECRET_KEY not set"),
+            "{e}"
+        );
+        let e = Client::from_vars(vars(&[
+            (ENV_ACCESS_KEY, "acct"),
+            (ENV_SECRET_KEY, "s3cr3t-value"),
+            (ENV_BASE_URL, "ftp://example.com"),
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("scheme `ftp`"), "{e}");
+        assert!(
+            !e.contains("set FR_ACCESS_KEY"),
+            "a bad URL is not a missing key: {e}"
+        );
     }
 
     #[test]

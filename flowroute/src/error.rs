@@ -45,7 +45,11 @@ fn root_cause(error: &reqwest::Error) -> String {
 }
 
 /// Everything that can go wrong, from a rejected phone number to a 503.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` shows what `Display` does, followed by the chain of causes, so that
+/// `fn main() -> Result<(), flowroute::Error>` prints a sentence; `{:#?}`
+/// shows the fields.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Flowroute answered with an error status.
@@ -94,6 +98,17 @@ pub enum Error {
         operation: &'static str,
         /// The limit in bytes.
         limit: usize,
+    },
+    /// [`ListRequest::all`](crate::pagination::ListRequest::all) was about to
+    /// hold more than its cap of items in memory.
+    #[error(
+        "{operation} has more than {cap} items, the cap of `all()`; stream them with `items()`, or set `max_items(..)` to collect more"
+    )]
+    TooManyItems {
+        /// The list operation (`operationId`).
+        operation: &'static str,
+        /// The cap that was reached.
+        cap: usize,
     },
     /// Flowroute answered with a success status, but not with the documented shape.
     #[error("{0}")]
@@ -189,6 +204,7 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Redirect { operation, .. }
             | Error::ResponseTooLarge { operation, .. }
+            | Error::TooManyItems { operation, .. }
             | Error::Protocol { operation, .. } => operation,
             Error::InvalidInput { .. } | Error::Config { .. } => "",
         }
@@ -214,6 +230,86 @@ impl Error {
             } => Some(Failure::Connect),
             Error::Timeout { .. } => Some(Failure::Lost),
             _ => None,
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            return self.fields(f);
+        }
+        write!(f, "{self}")?;
+        let mut cause = std::error::Error::source(self);
+        if cause.is_some() {
+            f.write_str("\n\nCaused by:")?;
+        }
+        let mut n = 0;
+        while let Some(c) = cause {
+            write!(f, "\n    {n}: {c}")?;
+            n += 1;
+            cause = c.source();
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    fn fields(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
+            Error::Decode(e) => f.debug_tuple("Decode").field(e).finish(),
+            Error::Transport {
+                operation,
+                host,
+                source,
+            } => f
+                .debug_struct("Transport")
+                .field("operation", operation)
+                .field("host", host)
+                .field("source", source)
+                .finish(),
+            Error::Timeout {
+                operation,
+                limit,
+                configured,
+            } => f
+                .debug_struct("Timeout")
+                .field("operation", operation)
+                .field("limit", limit)
+                .field("configured", configured)
+                .finish(),
+            Error::Redirect {
+                operation,
+                status,
+                location_host,
+            } => f
+                .debug_struct("Redirect")
+                .field("operation", operation)
+                .field("status", status)
+                .field("location_host", location_host)
+                .finish(),
+            Error::ResponseTooLarge { operation, limit } => f
+                .debug_struct("ResponseTooLarge")
+                .field("operation", operation)
+                .field("limit", limit)
+                .finish(),
+            Error::TooManyItems { operation, cap } => f
+                .debug_struct("TooManyItems")
+                .field("operation", operation)
+                .field("cap", cap)
+                .finish(),
+            Error::InvalidInput { field, reason } => f
+                .debug_struct("InvalidInput")
+                .field("field", field)
+                .field("reason", reason)
+                .finish(),
+            Error::Config { reason } => f.debug_struct("Config").field("reason", reason).finish(),
+            Error::Protocol { operation, reason } => f
+                .debug_struct("Protocol")
+                .field("operation", operation)
+                .field("reason", reason)
+                .finish(),
         }
     }
 }
@@ -356,6 +452,14 @@ impl fmt::Display for ApiError {
 }
 
 /// A success answer whose body did not have the documented shape.
+///
+/// Errors end up in logs, and a body can be a message record (its text, its
+/// phone numbers). So by default the message and excerpt have every digit
+/// replaced by `#` and the text of every JSON string value by `*` (keys and
+/// structure stay readable); [`ClientBuilder::reveal_bodies_in_errors`]
+/// shows them as received, for debugging.
+///
+/// [`ClientBuilder::reveal_bodies_in_errors`]: crate::ClientBuilder::reveal_bodies_in_errors
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DecodeError {
@@ -363,19 +467,53 @@ pub struct DecodeError {
     pub operation: &'static str,
     /// Where in the JSON document decoding failed, such as `data[3].attributes.value`.
     pub path: String,
-    /// What serde reported.
+    /// What serde reported (masked unless revealed).
     pub message: String,
-    /// The start of the body.
+    /// The body's length in bytes.
+    pub body_len: usize,
+    /// The start of the body (masked unless revealed).
     pub excerpt: String,
+    /// Whether `message` and `excerpt` are shown as received.
+    pub revealed: bool,
+}
+
+impl DecodeError {
+    /// `message` is the caller's to mask: serde quotes the value it could
+    /// not read, the SDK's own messages do not.
+    pub(crate) fn error(
+        operation: &'static str,
+        path: String,
+        message: String,
+        body: &[u8],
+        reveal: bool,
+    ) -> Error {
+        let excerpt = if reveal {
+            excerpt(body)
+        } else {
+            excerpt(mask_json(body).as_bytes())
+        };
+        Error::Decode(Box::new(DecodeError {
+            operation,
+            path,
+            message,
+            body_len: body.len(),
+            excerpt,
+            revealed: reveal,
+        }))
+    }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "could not decode Flowroute's answer to {} at `{}`: {}; the body starts with {:?}",
-            self.operation, self.path, self.message, self.excerpt
-        )
+            "could not decode Flowroute's answer to {} at `{}`: {}; the body ({} bytes) starts with {:?}",
+            self.operation, self.path, self.message, self.body_len, self.excerpt
+        )?;
+        if !self.revealed {
+            f.write_str(" (digits and text masked)")?;
+        }
+        Ok(())
     }
 }
 
@@ -388,6 +526,70 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         s.push('…');
     }
     s
+}
+
+/// A JSON body with digits as `#` and string values as `*`, keys kept: the
+/// shape of a document without its content. Reads only as far as an excerpt
+/// shows, and copes with text that is not JSON.
+fn mask_json(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_CHARS * 4 + 4)]);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c != '"' {
+            out.push(if c.is_ascii_digit() { '#' } else { c });
+            i += 1;
+            continue;
+        }
+        // A string: find its end, then whether a `:` makes it a key.
+        let mut end = i + 1;
+        while end < chars.len() && chars[end] != '"' {
+            end += if chars[end] == '\\' { 2 } else { 1 };
+        }
+        let end = end.min(chars.len());
+        let is_key = chars[end..]
+            .iter()
+            .skip(1)
+            .find(|c| !c.is_whitespace())
+            .is_some_and(|c| *c == ':');
+        out.push('"');
+        for &c in &chars[i + 1..end] {
+            out.push(if is_key { c } else { mask_char(c) });
+        }
+        if end < chars.len() {
+            out.push('"');
+        }
+        i = end + 1;
+    }
+    out
+}
+
+/// A message with digits as `#` and quoted text as `*`: serde quotes the
+/// value it could not read (`invalid type: string "…"`).
+pub(crate) fn mask_text(message: &str) -> String {
+    let mut quoted = false;
+    message
+        .chars()
+        .map(|c| match c {
+            '"' => {
+                quoted = !quoted;
+                c
+            }
+            _ if quoted => mask_char(c),
+            _ if c.is_ascii_digit() => '#',
+            _ => c,
+        })
+        .collect()
+}
+
+fn mask_char(c: char) -> char {
+    match c {
+        '0'..='9' => '#',
+        c if c.is_whitespace() => c,
+        _ => '*',
+    }
 }
 
 /// Reads a JSON:API error document leniently: ids may be numbers, statuses
@@ -428,7 +630,7 @@ pub(crate) fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Opti
     }
     let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
     let at = std::time::SystemTime::UNIX_EPOCH
-        + Duration::from_secs(u64::try_from(at.timestamp()).ok()?);
+        .checked_add(Duration::from_secs(u64::try_from(at.timestamp()).ok()?))?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 

@@ -699,12 +699,12 @@ impl ListRequest<AvailableNumberQuery> {
     /// (such as `seattle`). Needs [`state`](Self::state) too: rate centre
     /// names repeat from state to state.
     pub fn rate_center(self, rate_center: &str) -> Self {
-        let checked = if rate_center.is_empty() || rate_center.contains(char::is_whitespace) {
-            Err(format!(
-                "`{rate_center}` is not a rate centre abbreviation such as `seattle`"
-            ))
+        // Flowroute's examples write rate centres without spaces, but whether
+        // `new york` matches is the server's call: it is sent, encoded.
+        let checked = if rate_center.trim().is_empty() {
+            Err("is empty; give a rate centre such as `seattle`".to_string())
         } else {
-            Ok(rate_center.to_string())
+            Ok(rate_center.trim().to_string())
         };
         filter(self, "rate_center", checked, |q| &mut q.rate_center)
     }

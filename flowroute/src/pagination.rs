@@ -84,6 +84,11 @@ pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
+/// The most items [`ListRequest::all`] collects when
+/// [`max_items`](ListRequest::max_items) is not set: 100,000, some tens of
+/// megabytes of records.
+pub const ALL_ITEMS_CAP: usize = 100_000;
+
 /// Page size used by streams when [`ListRequest::limit`] is not set, for
 /// endpoints without a documented maximum.
 const STREAM_PAGE_SIZE: u32 = 200;
@@ -205,12 +210,29 @@ impl<Q: Query> ListRequest<Q> {
         })
     }
 
-    /// Every item (up to [`max_items`](Self::max_items)), collected.
+    /// Every item, collected: up to [`max_items`](Self::max_items) when it is
+    /// set, otherwise up to [`ALL_ITEMS_CAP`]. A list longer than the cap is
+    /// [`Error::TooManyItems`], never a silently shortened one: a server that
+    /// never stops returning full pages would otherwise fill memory. For
+    /// longer lists, stream them with [`items`](Self::items), or set
+    /// `max_items` to the most you are ready to hold.
     pub async fn all(self) -> Result<Vec<Q::Item>, Error> {
+        let capped = self.max_items.is_none();
+        let request = if capped {
+            self.max_items(ALL_ITEMS_CAP as u64 + 1)
+        } else {
+            self
+        };
         let mut out = Vec::new();
-        let mut pages = std::pin::pin!(self.pages());
+        let mut pages = std::pin::pin!(request.pages());
         while let Some(page) = pages.next().await {
             out.extend(page?.items);
+        }
+        if capped && out.len() > ALL_ITEMS_CAP {
+            return Err(Error::TooManyItems {
+                operation: Q::OPERATION,
+                cap: ALL_ITEMS_CAP,
+            });
         }
         Ok(out)
     }

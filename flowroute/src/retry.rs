@@ -12,6 +12,14 @@
 //! | creations (`create_*`), deletions (`delete_*`, `release_a_phone_number`) | connection failures before sending, 429 (refused unprocessed) |
 //! | `send_a_message`, `purchase_a_phone_number` | never, unless [`RetryPolicy::retry_unsafe`] opts in |
 //!
+//! After a call failed, [`Error::is_transient`](crate::Error::is_transient)
+//! says whether the failure may go away, and
+//! [`Error::is_safe_to_retry`](crate::Error::is_safe_to_retry) whether sending
+//! the call again cannot do it twice: true for the operations in the first
+//! row, and for any operation whose connection never opened or that Flowroute
+//! refused with 429. A send that timed out, or got a 502/503/504 from a proxy,
+//! may have gone out: it is transient but not safe.
+//!
 //! Waits grow exponentially with full jitter (a random delay between zero and
 //! the exponential bound), capped; a `Retry-After` from the server is honoured
 //! but clamped; and the whole call, retries included, must fit in the deadline.
@@ -141,7 +149,11 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(factor)
             .min(self.max_backoff);
-        let fraction = (self.jitter)().clamp(0.0, 1.0);
+        // `clamp` keeps NaN, and `mul_f64` panics on it.
+        let fraction = match (self.jitter)() {
+            f if f.is_nan() => 0.0,
+            f => f.clamp(0.0, 1.0),
+        };
         Some(bound.mul_f64(fraction))
     }
 }
@@ -356,6 +368,18 @@ mod tests {
         );
         let full = policy.clone().jitter(|| 0.999_999);
         assert!(full.delay(1, None).unwrap() < Duration::from_millis(100));
+    }
+
+    #[test]
+    fn a_jitter_source_that_returns_nonsense_cannot_panic() {
+        for nonsense in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -3.0, 7.0] {
+            let policy = RetryPolicy::default()
+                .backoff(Duration::from_secs(1), Duration::MAX)
+                .jitter(move || nonsense);
+            for retry in [1, 2, 64, u32::MAX] {
+                assert!(policy.delay(retry, None).unwrap() <= Duration::MAX);
+            }
+        }
     }
 
     #[test]

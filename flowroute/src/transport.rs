@@ -40,6 +40,7 @@ struct Exchange {
     limits: Limits,
     too_large: Option<usize>,
     redirect: Option<Redirect>,
+    reveal_bodies: bool,
     attempts: u32,
 }
 
@@ -74,6 +75,7 @@ pub(crate) struct Settings {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) deadline: Duration,
     pub(crate) max_response_bytes: usize,
+    pub(crate) reveal_bodies: bool,
     pub(crate) clock: Arc<dyn Clock>,
 }
 
@@ -85,6 +87,7 @@ impl fmt::Debug for Settings {
             .field("connect_timeout", &self.connect_timeout)
             .field("deadline", &self.deadline)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("reveal_bodies", &self.reveal_bodies)
             .finish_non_exhaustive()
     }
 }
@@ -115,10 +118,20 @@ impl Execute for Transport {
         operation: &'static OperationSpec,
     ) -> BoxFuture<'a, reqwest::Result<Response>> {
         Box::pin(async move {
-            note(|x| x.operation = Some(operation.id));
+            note(|x| {
+                x.operation = Some(operation.id);
+                x.reveal_bodies = self.settings.reveal_bodies;
+            });
             let headers = request.headers_mut();
             headers.insert(AUTHORIZATION, self.authorization.clone());
             headers.insert(USER_AGENT, self.user_agent.clone());
+            // The query serializer writes a space as `+`, which only form
+            // decoding reads as a space; `%20` means a space to every server,
+            // and is what Flowroute's own SDK sends. A literal `+` is `%2B`.
+            if let Some(query) = request.url().query().filter(|q| q.contains('+')) {
+                let query = query.replace('+', "%20");
+                request.url_mut().set_query(Some(&query));
+            }
             // RFC 9110 §8.6: a bodyless POST/PUT/PATCH should say so, and some
             // front ends answer 411 when it does not (a purchase, an assign).
             if request.body().is_none()
@@ -426,6 +439,7 @@ async fn recover<T: DeserializeOwned>(e: RawError, x: Exchange) -> Result<(Statu
                 operation,
                 &body,
                 &serde_error.to_string(),
+                x.reveal_bodies,
             )),
         },
         RawError::UnexpectedResponse(response) => {
@@ -437,7 +451,9 @@ async fn recover<T: DeserializeOwned>(e: RawError, x: Exchange) -> Result<(Statu
                 let body: &[u8] = if body.is_empty() { b"null" } else { &body };
                 serde_json::from_slice(body)
                     .map(|value| (status, value))
-                    .map_err(|e| decode_error::<T>(operation, body, &e.to_string()))
+                    .map_err(|e| {
+                        decode_error::<T>(operation, body, &e.to_string(), x.reveal_bodies)
+                    })
             } else {
                 Err(api_error(operation, status, &body, x))
             }
@@ -513,16 +529,17 @@ fn decode_error<T: DeserializeOwned>(
     operation: &'static str,
     body: &[u8],
     fallback: &str,
+    reveal: bool,
 ) -> Error {
     let mut de = serde_json::Deserializer::from_slice(body);
     let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => (e.path().to_string(), e.into_inner().to_string()),
         Ok(_) => (".".to_string(), fallback.to_string()),
     };
-    Error::Decode(Box::new(DecodeError {
-        operation,
-        path,
-        message,
-        excerpt: error::excerpt(body),
-    }))
+    let message = if reveal {
+        message
+    } else {
+        error::mask_text(&message)
+    };
+    DecodeError::error(operation, path, message, body, reveal)
 }

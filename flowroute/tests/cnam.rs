@@ -194,7 +194,9 @@ async fn assign_patches_the_plural_relationship_and_decodes_the_202() {
     let (server, client) = setup().await;
     let mock = server
         .mock_async(|when, then| {
-            query_count(request(when, PATCH, "/v2/numbers/12065551234/relationships/cnams/22671"), 0).body("");
+            query_count(request(when, PATCH, "/v2/numbers/12065551234/relationships/cnams/22671"), 0)
+                .body("")
+                .header("content-length", "0");
             then.status(202).header("content-type", JSON_API).json_body(json!({"data": {
                 "attributes": {"date_created": "Fri, 01 Jun 2018 00:17:52 GMT"}, "id": 17604, "type": "cnam"}}));
         })

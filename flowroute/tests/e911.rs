@@ -264,7 +264,8 @@ async fn assign_sends_a_bodiless_patch_to_the_numbers_relationship() {
                 ),
                 0,
             )
-            .body("");
+            .body("")
+            .header("content-length", "0");
             then.status(204);
         })
         .await;

@@ -273,3 +273,105 @@ async fn errors_never_show_the_credentials() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_json_error_body_that_is_not_json_api_is_shown_as_sent() {
+    let (server, client) = setup().await;
+    server
+        .mock_async(|when, then| {
+            request(when, GET, "/v2/routes");
+            then.status(400)
+                .header("content-type", "application/json")
+                .body(r#"{"message":"bad filter"}"#);
+        })
+        .await;
+    let err = client.routes().list().page().await.unwrap_err();
+    assert_eq!(
+        err.api().and_then(|a| a.body_excerpt.as_deref()),
+        Some(r#"{"message":"bad filter"}"#)
+    );
+    assert!(err.to_string().contains("bad filter"), "{err}");
+}
+
+/// A message record whose `amount_nanodollars` has the wrong type: the body
+/// holds the message text and both numbers.
+const MDR_WITH_A_BAD_FIELD: &str = r#"{"data":{"id":"mdr2-1","type":"message","attributes":{"body":"your code is 493817","from":"12065551234","to":"12065550100","amount_nanodollars":"lots","direction":"outbound","is_mms":false,"message_encoding":0,"message_type":"longcode","status":"delivered","timestamp":"2018-01-01T00:00:00Z","amount_display":"$0.00"}}}"#;
+
+#[tokio::test]
+async fn decode_errors_mask_digits_and_text_unless_revealed() {
+    let (server, client) = setup().await;
+    server
+        .mock_async(|when, then| {
+            request(when, GET, "/v2.1/messages/mdr2-1");
+            then.status(200)
+                .header("content-type", JSON_API)
+                .body(MDR_WITH_A_BAD_FIELD);
+        })
+        .await;
+    let err = client.messages().get("mdr2-1").await.unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("expected a decode error, got {err:?}")
+    };
+    assert_eq!(decode.path, "data.attributes.amount_nanodollars");
+    assert_eq!(decode.body_len, MDR_WITH_A_BAD_FIELD.len());
+    assert!(!decode.revealed);
+    for shown in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+        for secret in ["493817", "2065551234", "2065550100", "your code", "lots"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("amount_nanodollars"), "{shown}");
+    }
+    assert!(
+        decode.excerpt.contains(r#""body":"**** **** ** ######""#),
+        "{decode:?}"
+    );
+
+    let revealing = flowroute::Client::builder()
+        .credentials(ACCESS_KEY, SECRET_KEY)
+        .base_url(server.base_url())
+        .reveal_bodies_in_errors(true)
+        .build()
+        .unwrap();
+    let err = revealing.messages().get("mdr2-1").await.unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.contains("your code is 493817") && shown.contains("lots"),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn debug_reads_like_display_with_its_causes() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = flowroute::Client::builder()
+        .credentials(ACCESS_KEY, SECRET_KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
+    let err = client.routes().list().page().await.unwrap_err();
+    let debug = format!("{err:?}");
+    assert!(debug.starts_with(&err.to_string()), "{debug}");
+    assert!(debug.contains("\n\nCaused by:\n    0: "), "{debug}");
+    let fields = format!("{err:#?}");
+    assert!(
+        fields.starts_with("Transport {")
+            && fields.contains("host: Some(")
+            && fields.contains("\"127.0.0.1\""),
+        "{fields}"
+    );
+}
+
+#[test]
+fn urls_in_configuration_errors_lose_their_query() {
+    let err = flowroute::Client::builder()
+        .credentials(ACCESS_KEY, SECRET_KEY)
+        .base_url("https://api.example.com/?token=hunter2")
+        .build()
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("https://api.example.com/?…"), "{shown}");
+}

@@ -213,7 +213,10 @@ async fn purchase_without_options_posts_no_query_and_decodes_the_new_number() {
     let (server, client) = setup().await;
     let mock = server
         .mock_async(|when, then| {
-            query_count(request(when, POST, "/v2/numbers/16502390214"), 0).body("");
+            // RFC 9110: a bodyless POST says so; some front ends answer 411.
+            query_count(request(when, POST, "/v2/numbers/16502390214"), 0)
+                .body("")
+                .header("content-length", "0");
             then.status(201)
                 .header("content-type", JSON_API)
                 .json_body(details_json());
@@ -878,4 +881,31 @@ async fn rejections_name_the_field_and_say_why() {
         let message = result.unwrap_err().to_string();
         assert!(message.starts_with(expected), "{message}");
     }
+}
+
+#[tokio::test]
+async fn a_rate_centre_with_a_space_is_sent_percent_encoded() {
+    let (server, client) = setup().await;
+    let mock = server
+        .mock_async(|when, then| {
+            request(when, GET, "/v2/numbers/available")
+                .query_param("rate_center", "new york")
+                .query_param("state", "NY")
+                // `%20`, as Flowroute's own SDK sends it, never a bare `+`.
+                .is_true(|req| req.uri_str().contains("rate_center=new%20york"));
+            then.status(200)
+                .header("content-type", JSON_API)
+                .json_body(json!({"data": [], "links": {}}));
+        })
+        .await;
+    let page = client
+        .numbers()
+        .search()
+        .rate_center("new york")
+        .state("NY")
+        .page()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert!(page.items.is_empty());
 }

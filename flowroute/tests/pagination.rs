@@ -207,3 +207,53 @@ async fn an_empty_page_ends_the_stream() {
     assert!(client.routes().list().all().await.unwrap().is_empty());
     assert_eq!(mock.calls_async().await, 1);
 }
+
+/// A server that never stops: every page is full, new, and links to the next.
+async fn endless_routes() -> (httpmock::MockServer, flowroute::Client) {
+    let (server, client) = setup().await;
+    server
+        .mock_async(|when, then| {
+            request(when, GET, "/v2/routes");
+            then.respond_with(|req: &httpmock::HttpMockRequest| {
+                let param = |name: &str| {
+                    req.query_params()
+                        .into_iter()
+                        .find(|(k, _)| k == name)
+                        .and_then(|(_, v)| v.parse::<u32>().ok())
+                        .unwrap_or(0)
+                };
+                let (offset, limit) = (param("offset"), param("limit"));
+                let body = json!({"data": routes(offset..offset + limit), "links": next(offset + limit, limit)});
+                http::Response::builder()
+                    .status(200)
+                    .header("content-type", JSON_API)
+                    .body(body.to_string())
+                    .unwrap()
+                    .into()
+            });
+        })
+        .await;
+    (server, client)
+}
+
+#[tokio::test]
+async fn all_stops_at_its_cap_with_an_error_when_the_server_never_ends() {
+    let (_server, client) = endless_routes().await;
+    let outcome = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        client.routes().list().all(),
+    )
+    .await
+    .expect("all() must end on its own against an endless server");
+    match outcome {
+        Err(Error::TooManyItems { operation, cap }) => {
+            assert_eq!(operation, "list_inbound_routes");
+            assert_eq!(cap, flowroute::pagination::ALL_ITEMS_CAP);
+        }
+        other => panic!("expected TooManyItems, got {:?}", other.map(|v| v.len())),
+    }
+    // An explicit max_items is the caller's choice: collected, no error.
+    let some = client.routes().list().max_items(450).all().await.unwrap();
+    assert_eq!(some.len(), 450);
+    assert_eq!(some[449].id.as_str(), "449");
+}

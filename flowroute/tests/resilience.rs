@@ -361,7 +361,7 @@ async fn api_calls_follow_no_redirect_and_name_only_the_location_host() {
     ] {
         // The Location carries a phone number in its path; only the host may show.
         let location = elsewhere.url("/v2/numbers/12065550100?sig=abc");
-        let mut redirect = origin
+        let redirect = origin
             .mock_async(|when, then| {
                 when.method(if post { POST } else { GET })
                     .path(path)
@@ -433,4 +433,44 @@ async fn a_given_http_client_that_follows_redirects_is_reported() {
         matches!(&err, Error::Config { reason } if reason.contains("Policy::none()")),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn a_huge_retry_after_ends_the_retries_instead_of_overflowing() {
+    // The sum overflows only once the call has run for a second or more, so
+    // the first answer asks for a one-second wait (instant on the fake clock).
+    for huge in ["18446744073709551615", "Fri, 31 Dec 9999 23:59:59 GMT"] {
+        let (server, _) = setup().await;
+        let calls = Arc::new(AtomicUsize::new(0));
+        let seen = calls.clone();
+        let mock = server
+            .mock_async(|when, then| {
+                request(when, GET, "/v2/routes");
+                then.respond_with(move |_: &httpmock::HttpMockRequest| {
+                    let first = seen.fetch_add(1, Ordering::SeqCst) == 0;
+                    http::Response::builder()
+                        .status(429)
+                        .header("retry-after", if first { "1" } else { huge })
+                        .body(String::new())
+                        .unwrap()
+                        .into()
+                });
+            })
+            .await;
+        let client = Client::builder()
+            .credentials(ACCESS_KEY, SECRET_KEY)
+            .base_url(server.base_url())
+            .clock(FakeClock::default())
+            .retry_policy(RetryPolicy::default().max_retry_after(Duration::MAX))
+            .build()
+            .unwrap();
+        let err = client.routes().list().page().await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(429), "{huge}");
+        assert_eq!(
+            mock.calls_async().await,
+            2,
+            "{huge}: past the deadline, no third attempt"
+        );
+        assert!(err.api().unwrap().retry_after.unwrap() > Duration::from_secs(3600));
+    }
 }

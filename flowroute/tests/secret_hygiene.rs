@@ -287,6 +287,20 @@ async fn every_error(sim: &Simulator, client: &Client) -> Vec<(&'static str, Err
         "ResponseTooLarge",
         small.routes().list().page().await.unwrap_err(),
     ));
+
+    // A redirect whose Location carries a token: only its host may show.
+    mock.mock_async(|when, then| {
+        when.path("/v2/numbers");
+        then.status(307).header(
+            "location",
+            format!("https://elsewhere.example/v2/numbers?token={SECRET_KEY}"),
+        );
+    })
+    .await;
+    errors.push((
+        "Redirect",
+        looping.numbers().list().page().await.unwrap_err(),
+    ));
     errors
 }
 
@@ -301,6 +315,7 @@ fn variant(e: &Error) -> &'static str {
         Error::InvalidInput { .. } => "InvalidInput",
         Error::Config { .. } => "Config",
         Error::Protocol { .. } => "Protocol",
+        Error::Redirect { .. } => "Redirect",
         _ => "unknown",
     }
 }
@@ -332,7 +347,13 @@ async fn a_full_demo_run_leaks_no_secret_and_traces_no_message_content() {
         .with_retry_policy(RetryPolicy::none())
         .with_deadline(Duration::from_secs(1));
     printed.push(("derived Client".into(), format!("{derived:?}")));
-    assert!(printed[1].1.contains(ACCESS_KEY), "{}", printed[1].1);
+    // A prefix tells two accounts apart in a log; the whole key is not shown.
+    assert!(!printed[1].1.contains(ACCESS_KEY), "{}", printed[1].1);
+    assert!(
+        printed[1].1.contains(&format!("\"{}…\"", &ACCESS_KEY[..4])),
+        "{}",
+        printed[1].1
+    );
 
     demo(&client).await;
     let errors = every_error(&sim, &client).await;
@@ -350,7 +371,8 @@ async fn a_full_demo_run_leaks_no_secret_and_traces_no_message_content() {
             "InvalidInput",
             "Config",
             "Protocol",
-            "ResponseTooLarge"
+            "ResponseTooLarge",
+            "Redirect"
         ]
     );
     for (what, e) in &errors {
