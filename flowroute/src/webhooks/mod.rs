@@ -23,17 +23,30 @@
 //! # #[cfg(feature = "receiver")]
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use flowroute::webhooks::{Event, Receiver};
-//! let app = Receiver::new(|event: Event| async move {
-//!     println!("{:?}", event);
+//! let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
+//! Receiver::new(|event: Event| async move {
+//!     println!("{:?}", event.message_id());
 //!     Ok::<(), String>(())
 //! })
 //! .token("4f7d0c9e2b1a48f6a3c5d7e9b0f2a4c6")?
-//! .into_router();
 //! // Register https://your.host/4f7d0c9e2b1a48f6a3c5d7e9b0f2a4c6 as the callback URL.
-//! let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
-//! axum::serve(listener, app).await?;
+//! .serve(listener)
+//! .with_graceful_shutdown(async {
+//!     tokio::signal::ctrl_c().await.ok();
+//! })
+//! .await;
 //! # Ok(()) }
 //! ```
+//!
+//! `Receiver::serve` (or [`serve`] for a router of your own) bounds
+//! everything a client could hold open: the time to send headers (which also
+//! closes idle connections), the time of a whole request, the body size
+//! (checked against `Content-Length` before reading) and the number of
+//! connections; see [`Serve`] for what applies to what, and the defaults.
+//! Serving `Receiver::into_router()` with a bare `axum::serve` has none of
+//! these but the body limit: a client sending one byte a second, or opening
+//! idle connections until the process runs out of file descriptors, would
+//! keep Flowroute's deliveries out.
 //!
 //! # Delivery: retries and duplicates
 //!
@@ -99,6 +112,8 @@ mod events;
 pub mod fixtures;
 #[cfg(feature = "receiver")]
 mod receiver;
+#[cfg(feature = "receiver")]
+mod serve;
 
 pub use dedupe::{Dedupe, DedupeKey};
 pub use events::{
@@ -107,6 +122,11 @@ pub use events::{
 };
 #[cfg(feature = "receiver")]
 pub use receiver::{Receiver, receiver};
+#[cfg(feature = "receiver")]
+pub use serve::{
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_SHUTDOWN_TIMEOUT, Serve, serve,
+};
 
 use crate::MessageId;
 use serde::Serialize;
