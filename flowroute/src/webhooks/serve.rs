@@ -103,7 +103,7 @@ impl Receiver {
 /// | bound | default | applies to | when it is reached |
 /// |---|---|---|---|
 /// | [`header_read_timeout`](Self::header_read_timeout) | 10 s | from accepting a connection, or from sending its last response, to the end of the next request's headers | the connection is closed: this closes clients that send their headers slowly and idle keep-alive connections alike |
-/// | [`request_timeout`](Self::request_timeout) | 30 s | from the end of the headers to the answer: reading the body and running your handler | `408 Request Timeout`, and the connection is closed; your handler's future is dropped and the event is not marked handled, so Flowroute's resend is handled |
+/// | [`request_timeout`](Self::request_timeout) | 30 s | from the end of the headers to the answer: reading the body and running your handler | `408 Request Timeout` (and the connection is closed if its body was not read to the end); a handler still running is dropped and its event not marked handled, so Flowroute's resend is handled |
 /// | [body limit](Receiver::body_limit) | 1 MiB | the request body | `413 Payload Too Large`: at once when the `Content-Length` says more (nothing is read), or as soon as a body without one goes past it |
 /// | [`max_connections`](Self::max_connections) | 256 | connections open at once | the next connection waits, unaccepted, in the listening socket's queue until one closes; a connection that sends nothing holds its slot for at most `header_read_timeout`, so deliveries still get through behind clients holding idle connections |
 /// | [`shutdown_timeout`](Self::shutdown_timeout) | 30 s | after the [shutdown signal](Self::with_graceful_shutdown): requests in flight | the remaining connections are dropped |
