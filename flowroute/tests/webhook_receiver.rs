@@ -1,12 +1,20 @@
-//! The axum receiver on a real loopback socket: what reaches the handler, and
-//! what Flowroute is answered.
+//! The axum receiver on a real loopback socket: what reaches the handler, what
+//! Flowroute is answered, and the bounds that keep any client from holding the
+//! server open (raw TCP clients, small configured timeouts).
 
 use flowroute::webhooks::{self, Event, Receiver, fixtures};
 use reqwest::StatusCode;
 use serde_json::Value;
+use std::future::IntoFuture;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+use tokio::time::{sleep, timeout};
 
 const TOKEN: &str = "4f7d0c9e2b1a48f6a3c5d7e9b0f2a4c6";
 
@@ -47,11 +55,25 @@ impl Recorder {
     }
 }
 
-/// Serves `receiver` on 127.0.0.1 and returns its base URL.
-async fn serve(receiver: Receiver) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+async fn listen() -> (TcpListener, SocketAddr) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, receiver.into_router()).await });
+    (listener, address)
+}
+
+fn run<S>(server: S) -> JoinHandle<()>
+where
+    S: IntoFuture<Output = ()>,
+    S::IntoFuture: Send + 'static,
+{
+    tokio::spawn(server.into_future())
+}
+
+/// Serves `receiver` on 127.0.0.1 with the default bounds and returns its
+/// base URL.
+async fn serve(receiver: Receiver) -> String {
+    let (listener, address) = listen().await;
+    run(receiver.serve(listener));
     format!("http://{address}")
 }
 
@@ -295,4 +317,332 @@ async fn events_without_an_id_are_never_taken_for_repeats() {
     assert_eq!(post_json(&url, &first).await, StatusCode::OK);
     assert_eq!(post_json(&url, &second).await, StatusCode::OK);
     assert_eq!(recorder.calls(), [parsed(&first), parsed(&second)]);
+}
+
+/// The bound the tests configure: short, so that they run fast.
+const BOUND: Duration = Duration::from_millis(300);
+
+/// How long a test waits for what a bound promises: far above `BOUND`, so
+/// that a server without the bound fails the test instead of hanging it.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// Reads until the server closes the connection, and returns what it sent;
+/// `None` when it is still open after `PATIENCE`.
+async fn until_closed(stream: &mut (impl AsyncReadExt + Unpin)) -> Option<String> {
+    let mut received = Vec::new();
+    let mut buffer = [0; 1024];
+    let read = timeout(PATIENCE, async {
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.extend_from_slice(&buffer[..n]),
+            }
+        }
+    })
+    .await;
+    read.ok()
+        .map(|()| String::from_utf8_lossy(&received).into_owned())
+}
+
+/// Writes `bytes` one at a time, one every 20 ms, until they run out or the
+/// server closes the connection; returns how many were written.
+fn drip(mut writer: tokio::net::tcp::OwnedWriteHalf, bytes: Vec<u8>) -> JoinHandle<usize> {
+    tokio::spawn(async move {
+        for (sent, byte) in bytes.into_iter().enumerate() {
+            if writer.write_all(&[byte]).await.is_err() {
+                return sent;
+            }
+            sleep(Duration::from_millis(20)).await;
+        }
+        usize::MAX
+    })
+}
+
+fn request_head(path: &str, content_length: u64) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {content_length}\r\n\r\n"
+    )
+}
+
+#[tokio::test]
+async fn headers_sent_slowly_are_cut_off_by_the_header_read_timeout() {
+    let recorder = Arc::new(Recorder::default());
+    let (listener, address) = listen().await;
+    run(recorder
+        .receiver()
+        .serve(listener)
+        .header_read_timeout(BOUND));
+    let (mut reader, writer) = TcpStream::connect(address).await.unwrap().into_split();
+    // Headers that would take 20 s at this pace.
+    let mut slow = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".to_vec();
+    slow.extend(std::iter::repeat_n(b'a', 1000));
+    let dripping = drip(writer, slow);
+    assert!(
+        until_closed(&mut reader).await.is_some(),
+        "the connection is still open after {PATIENCE:?}"
+    );
+    let sent = dripping.await.unwrap();
+    assert!(sent < 1000, "cut off after {sent} bytes");
+    assert!(recorder.calls().is_empty());
+}
+
+#[tokio::test]
+async fn a_body_sent_slowly_is_cut_off_by_the_request_timeout() {
+    let recorder = Arc::new(Recorder::default());
+    let (listener, address) = listen().await;
+    run(recorder.receiver().serve(listener).request_timeout(BOUND));
+    let body = fixtures::inbound_sms("12061232634", "12012673227", "Hello").to_string();
+    let (mut reader, mut writer) = TcpStream::connect(address).await.unwrap().into_split();
+    writer
+        .write_all(request_head("/", body.len() as u64).as_bytes())
+        .await
+        .unwrap();
+    let dripping = drip(writer, body.clone().into_bytes());
+    let answer = until_closed(&mut reader).await;
+    let answer = answer.unwrap_or_else(|| panic!("no answer after {PATIENCE:?}"));
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(dripping.await.unwrap() < body.len());
+    assert!(recorder.calls().is_empty());
+}
+
+#[tokio::test]
+async fn a_declared_length_over_the_limit_gets_413_before_the_body_is_read() {
+    let recorder = Arc::new(Recorder::default());
+    let (listener, address) = listen().await;
+    run(recorder.receiver().serve(listener));
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let mut request = request_head("/", 2_147_483_648).into_bytes();
+    request.extend_from_slice(b"{\"data\":{}");
+    stream.write_all(&request).await.unwrap();
+    let answer = until_closed(&mut stream).await;
+    let answer = answer.unwrap_or_else(|| panic!("no answer after {PATIENCE:?}"));
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+
+    // One byte over the limit is refused the same way, on its head alone; at
+    // the limit the body is read (and, being padding, refused as no webhook).
+    let mut over = TcpStream::connect(address).await.unwrap();
+    over.write_all(request_head("/", 1024 * 1024 + 1).as_bytes())
+        .await
+        .unwrap();
+    let line = status_line(&mut over).await;
+    assert!(line.starts_with("HTTP/1.1 413"), "{line}");
+    let mut at = TcpStream::connect(address).await.unwrap();
+    let mut request = request_head("/", 1024 * 1024).into_bytes();
+    request.extend(std::iter::repeat_n(b' ', 1024 * 1024));
+    at.write_all(&request).await.unwrap();
+    let line = status_line(&mut at).await;
+    assert!(line.starts_with("HTTP/1.1 400"), "{line}");
+    assert!(recorder.calls().is_empty());
+}
+
+#[tokio::test]
+async fn the_token_is_checked_before_the_declared_length() {
+    let recorder = Arc::new(Recorder::default());
+    let (listener, address) = listen().await;
+    run(recorder.receiver().token(TOKEN).unwrap().serve(listener));
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(request_head("/wrong-token-0123456789", 2_147_483_648).as_bytes())
+        .await
+        .unwrap();
+    let answer = until_closed(&mut stream).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(request_head(&format!("/{TOKEN}"), 2_147_483_648).as_bytes())
+        .await
+        .unwrap();
+    let answer = until_closed(&mut stream).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+}
+
+/// Reads the response up to and including `end`.
+async fn read_until(stream: &mut TcpStream, end: &[u8]) -> String {
+    let mut received = Vec::new();
+    let mut byte = [0; 1];
+    while !received.ends_with(end) {
+        let read = timeout(PATIENCE, stream.read(&mut byte)).await;
+        assert_eq!(read.expect("an answer").unwrap(), 1, "closed early");
+        received.push(byte[0]);
+    }
+    String::from_utf8(received).unwrap()
+}
+
+async fn status_line(stream: &mut TcpStream) -> String {
+    read_until(stream, b"\r\n").await
+}
+
+/// Reads one response whose head says `content-length: 0`.
+async fn read_empty_response(stream: &mut TcpStream) -> String {
+    let head = read_until(stream, b"\r\n\r\n").await;
+    assert!(head.contains("content-length: 0\r\n"), "{head}");
+    head
+}
+
+#[tokio::test]
+async fn idle_connections_are_closed_after_the_header_read_timeout() {
+    let recorder = Arc::new(Recorder::default());
+    let (listener, address) = listen().await;
+    run(recorder
+        .receiver()
+        .serve(listener)
+        .header_read_timeout(BOUND));
+    // A connection that never sends anything.
+    let mut silent = TcpStream::connect(address).await.unwrap();
+    // And a keep-alive connection after a delivery.
+    let mut kept = TcpStream::connect(address).await.unwrap();
+    let body = fixtures::inbound_sms("12061232634", "12012673227", "Hello").to_string();
+    let request = format!("{}{body}", request_head("/", body.len() as u64));
+    kept.write_all(request.as_bytes()).await.unwrap();
+    let head = read_empty_response(&mut kept).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(recorder.calls().len(), 1);
+    for (name, stream) in [("silent", &mut silent), ("kept alive", &mut kept)] {
+        assert!(
+            until_closed(stream).await.is_some(),
+            "the {name} connection is still open after {PATIENCE:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn deliveries_get_through_while_idle_connections_hold_every_slot() {
+    let recorder = Arc::new(Recorder::default());
+    let (listener, address) = listen().await;
+    run(recorder
+        .receiver()
+        .serve(listener)
+        .header_read_timeout(BOUND)
+        .max_connections(4));
+    // Three times the cap in connections that send nothing and never close,
+    // as an attacker would hold them.
+    let mut idle = Vec::new();
+    for _ in 0..12 {
+        idle.push(TcpStream::connect(address).await.unwrap());
+    }
+    let sms = fixtures::inbound_sms("12061232634", "12012673227", "Hello");
+    let delivery = reqwest::Client::new()
+        .post(format!("http://{address}/"))
+        .body(sms.to_string())
+        .timeout(PATIENCE)
+        .send()
+        .await
+        .expect("the delivery is served");
+    assert_eq!(delivery.status(), StatusCode::OK);
+    assert_eq!(recorder.calls(), [parsed(&sms)]);
+    for (i, stream) in idle.iter_mut().enumerate() {
+        assert!(
+            until_closed(stream).await.is_some(),
+            "idle connection {i} is still open after {PATIENCE:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn at_the_connection_cap_the_next_connection_waits_for_a_free_slot() {
+    let recorder = Arc::new(Recorder::default());
+    let (listener, address) = listen().await;
+    run(recorder
+        .receiver()
+        .serve(listener)
+        .header_read_timeout(PATIENCE * 10)
+        .max_connections(2));
+    let held = [
+        TcpStream::connect(address).await.unwrap(),
+        TcpStream::connect(address).await.unwrap(),
+    ];
+    let mut third = TcpStream::connect(address).await.unwrap();
+    let body = fixtures::inbound_sms("12061232634", "12012673227", "Hello").to_string();
+    let request = format!("{}{body}", request_head("/", body.len() as u64));
+    third.write_all(request.as_bytes()).await.unwrap();
+    let mut byte = [0; 1];
+    assert!(
+        timeout(BOUND, third.read(&mut byte)).await.is_err(),
+        "answered beyond the cap of 2 connections"
+    );
+    assert!(recorder.calls().is_empty());
+    drop(held);
+    let head = read_empty_response(&mut third).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert_eq!(recorder.calls().len(), 1);
+}
+
+#[tokio::test]
+async fn a_graceful_shutdown_lets_the_delivery_in_flight_finish() {
+    let recorder = Arc::new(Recorder::default());
+    let (listener, address) = listen().await;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = run(recorder
+        .receiver()
+        .serve(listener)
+        .with_graceful_shutdown(async {
+            stopped.await.ok();
+        }));
+    recorder.hold.store(true, Ordering::SeqCst);
+    let sms = fixtures::inbound_sms("12061232634", "12012673227", "Hello");
+    let in_flight = tokio::spawn({
+        let (url, body) = (format!("http://{address}/"), sms.to_string());
+        async move { post(&url, body).await.status() }
+    });
+    recorder.entered.notified().await;
+    stop.send(()).unwrap();
+    let refused = timeout(PATIENCE, async {
+        while TcpStream::connect(address).await.is_ok() {
+            sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(refused.is_ok(), "still accepting after {PATIENCE:?}");
+    assert!(
+        !server.is_finished(),
+        "stopped before the delivery finished"
+    );
+    recorder.hold.store(false, Ordering::SeqCst);
+    recorder.release.notify_one();
+    assert_eq!(in_flight.await.unwrap(), StatusCode::OK);
+    assert_eq!(recorder.calls(), [parsed(&sms)]);
+    timeout(PATIENCE, server)
+        .await
+        .expect("the server stops once the delivery is answered")
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_graceful_shutdown_drops_what_outlives_the_shutdown_timeout() {
+    let recorder = Arc::new(Recorder::default());
+    let (listener, address) = listen().await;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = run(recorder
+        .receiver()
+        .serve(listener)
+        .shutdown_timeout(BOUND)
+        .with_graceful_shutdown(async {
+            stopped.await.ok();
+        }));
+    recorder.hold.store(true, Ordering::SeqCst);
+    let sms = fixtures::inbound_sms("12061232634", "12012673227", "Hello");
+    let in_flight = tokio::spawn({
+        let (url, body) = (format!("http://{address}/"), sms.to_string());
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .body(body)
+                .timeout(PATIENCE)
+                .send()
+                .await
+        }
+    });
+    recorder.entered.notified().await;
+    stop.send(()).unwrap();
+    timeout(PATIENCE, server)
+        .await
+        .expect("the server stops after its shutdown timeout")
+        .unwrap();
+    let dropped = in_flight.await.unwrap();
+    assert!(
+        dropped.as_ref().is_err_and(|e| !e.is_timeout()),
+        "the connection is closed, not left hanging: {dropped:?}"
+    );
+    // The handler never finished: the event is not taken for handled.
+    assert_eq!(recorder.calls().len(), 1);
 }

@@ -106,11 +106,12 @@ fn the_documented_inbound_sms_reads_field_by_field() {
     assert_eq!(sms.message_type, MessageType::Longcode);
     assert!(!sms.is_mms);
     assert_eq!(sms.status, "delivered");
-    assert_eq!(sms.amount_nanodollars, 4_000_000);
+    assert_eq!(sms.amount_nanodollars, Some(4_000_000));
     assert_eq!(sms.amount_display.as_deref(), Some("$0.0040"));
     assert_eq!(sms.message_encoding, Some(0));
     assert_eq!(sms.message_callback_url.as_deref(), Some("https://…"));
     assert!(sms.media.is_empty());
+    assert!(sms.unreadable_fields.is_empty());
 }
 
 #[test]
@@ -129,7 +130,7 @@ fn the_captured_mms_reads_with_its_media() {
     assert_eq!(mms.message_type, MessageType::Longcode);
     assert!(mms.is_mms);
     assert_eq!(mms.status, "");
-    assert_eq!(mms.amount_nanodollars, 19_500_000);
+    assert_eq!(mms.amount_nanodollars, Some(19_500_000));
     assert_eq!(mms.amount_display.as_deref(), Some("$0.0195"));
     assert_eq!(mms.message_encoding, Some(0));
     assert_eq!(mms.message_callback_url, None);
@@ -143,6 +144,7 @@ fn the_captured_mms_reads_with_its_media() {
         media.url.as_deref(),
         Some("https://s3.us-west-2.amazonaws.com/flowroute-messaging-media/xxxxxxxxx")
     );
+    assert!(mms.unreadable_fields.is_empty());
     // The per-kind parser reads the same message.
     assert_eq!(InboundMessage::parse(CAPTURED_MMS.as_bytes()).unwrap(), mms);
 }
@@ -164,6 +166,7 @@ fn the_documented_delivery_receipt_reads_field_by_field() {
     assert_eq!(dlr.timestamp, Some(at(1_513_874_675, 0)));
     assert_eq!(dlr.timestamp_unparsed, None);
     assert_eq!(dlr.body.as_deref(), Some("…"));
+    assert!(dlr.unreadable_fields.is_empty());
     assert_eq!(
         DeliveryReceiptEvent::parse(DELIVERY_RECEIPT.as_bytes()).unwrap(),
         dlr
@@ -266,6 +269,7 @@ fn an_unreadable_timestamp_is_kept_as_text_and_the_event_still_reads() {
     };
     assert_eq!(sms.timestamp, None);
     assert_eq!(sms.timestamp_unparsed.as_deref(), Some("22/12/2017 01:52"));
+    assert_eq!(sms.unreadable_fields, ["data.attributes.timestamp"]);
     assert_eq!(sms.from.as_str(), "12061232634");
 
     let mut doc: Value = serde_json::from_str(DELIVERY_RECEIPT).unwrap();
@@ -390,29 +394,254 @@ fn a_document_of_the_wrong_shape_names_the_path() {
 }
 
 #[test]
-fn a_field_of_the_wrong_type_names_its_path() {
-    let mut doc: Value = serde_json::from_str(INBOUND_SMS).unwrap();
-    doc["data"]["attributes"]["is_mms"] = json!("yes");
-    let (path, message) = shape_error(&doc);
-    assert_eq!(path, "data.attributes.is_mms");
-    assert!(message.contains("expected a boolean"), "{message}");
-
-    let mut doc: Value = serde_json::from_str(CAPTURED_MMS).unwrap();
-    doc["included"][0]["attributes"]["file_size"] = json!("big");
-    assert_eq!(shape_error(&doc).0, "included[0].attributes.file_size");
-
-    let mut doc: Value = serde_json::from_str(DELIVERY_RECEIPT).unwrap();
-    doc["data"]["attributes"]["level"] = json!("two");
-    assert_eq!(shape_error(&doc).0, "data.attributes.level");
+fn an_essential_field_of_the_wrong_type_fails_the_event_and_names_its_path() {
+    let wrong = |base: &str, pointer: &str, value: Value| {
+        let mut doc: Value = serde_json::from_str(base).unwrap();
+        *doc.pointer_mut(pointer).unwrap() = value;
+        shape_error(&doc)
+    };
+    let (path, message) = wrong(INBOUND_SMS, "/data/attributes/from", json!(12061232634_u64));
+    assert_eq!(path, "data.attributes.from");
+    assert_eq!(message, "expected a string, found a number");
+    assert_eq!(
+        wrong(INBOUND_SMS, "/data/attributes/to", json!(["12012673227"])).0,
+        "data.attributes.to"
+    );
+    assert_eq!(
+        wrong(INBOUND_SMS, "/data/attributes/body", json!({"text": "hi"})).0,
+        "data.attributes.body"
+    );
+    assert_eq!(
+        wrong(INBOUND_SMS, "/data/attributes", json!("attributes")),
+        (
+            "data.attributes".into(),
+            "expected an object, found a string".into()
+        )
+    );
+    assert_eq!(
+        wrong(INBOUND_SMS, "/data/id", json!(7)),
+        ("data.id".into(), "expected a string, found a number".into())
+    );
+    assert_eq!(
+        wrong(DELIVERY_RECEIPT, "/data/id", json!(null)),
+        ("data.id".into(), "expected a string, found null".into())
+    );
+    assert_eq!(wrong(LEGACY, "/from", json!(18553569768_u64)).0, "from");
+    assert_eq!(wrong(LEGACY, "/body", json!(true)).0, "body");
 
     let mut doc: Value = serde_json::from_str(INBOUND_SMS).unwrap();
     doc["data"].as_object_mut().unwrap().remove("id");
-    let (path, message) = shape_error(&doc);
-    assert_eq!(path, "data");
-    assert!(message.contains("missing field `id`"), "{message}");
-
+    assert_eq!(
+        shape_error(&doc),
+        ("data".into(), "missing field `id`".into())
+    );
     let (path, _) = shape_error(&json!({"id": 42, "body": "hi"}));
     assert_eq!(path, "id");
+}
+
+/// `amount_nanodollars` as a numeric string is how a public integration's
+/// fixture sends it; the old parser refused the whole SMS.
+#[test]
+fn money_reads_from_a_number_or_a_numeric_string_and_null_stays_none() {
+    let amount = |value: Option<Value>| {
+        let mut doc: Value = serde_json::from_str(INBOUND_SMS).unwrap();
+        let attributes = doc["data"]["attributes"].as_object_mut().unwrap();
+        match value {
+            Some(value) => attributes.insert("amount_nanodollars".into(), value),
+            None => attributes.remove("amount_nanodollars"),
+        };
+        let Event::InboundSms(sms) = parse_json(&doc).unwrap() else {
+            panic!("an SMS");
+        };
+        (sms.amount_nanodollars, sms.unreadable_fields)
+    };
+    let read = |n: i64| (Some(n), vec![]);
+    assert_eq!(amount(Some(json!(4000000))), read(4_000_000));
+    assert_eq!(amount(Some(json!("4000000"))), read(4_000_000));
+    assert_eq!(amount(Some(json!(" 19500000 "))), read(19_500_000));
+    assert_eq!(amount(Some(json!(4000000.0))), read(4_000_000));
+    assert_eq!(amount(Some(json!("4e6"))), read(4_000_000));
+    assert_eq!(amount(Some(json!(0))), read(0));
+    assert_eq!(amount(Some(json!(null))), (None, vec![]));
+    assert_eq!(amount(None), (None, vec![]));
+    let unreadable = (None, vec!["data.attributes.amount_nanodollars".to_string()]);
+    for odd in [
+        json!("$0.004"),
+        json!(0.5),
+        json!("4000000.5"),
+        json!(u64::MAX),
+        json!(true),
+        json!({"nanodollars": 4000000}),
+    ] {
+        assert_eq!(amount(Some(odd.clone())), unreadable, "{odd}");
+    }
+}
+
+#[test]
+fn other_numbers_and_flags_read_from_strings_too() {
+    let mut doc: Value = serde_json::from_str(INBOUND_SMS).unwrap();
+    doc["data"]["attributes"]["message_encoding"] = json!("8");
+    doc["data"]["attributes"]["is_mms"] = json!("false");
+    let Event::InboundSms(sms) = parse_json(&doc).unwrap() else {
+        panic!("an SMS");
+    };
+    assert_eq!(sms.message_encoding, Some(8));
+    assert!(!sms.is_mms);
+
+    let mut doc: Value = serde_json::from_str(CAPTURED_MMS).unwrap();
+    doc["data"]["attributes"]["is_mms"] = json!("true");
+    doc["data"]["attributes"]["amount_nanodollars"] = json!("19500000");
+    doc["included"][0]["attributes"]["file_size"] = json!("14832");
+    let Event::InboundMms(mms) = parse_json(&doc).unwrap() else {
+        panic!("an MMS");
+    };
+    assert!(mms.is_mms);
+    assert_eq!(mms.amount_nanodollars, Some(19_500_000));
+    assert_eq!(mms.media[0].file_size, Some(14_832));
+    assert!(mms.unreadable_fields.is_empty());
+
+    let mut doc: Value = serde_json::from_str(DELIVERY_RECEIPT).unwrap();
+    doc["data"]["attributes"]["level"] = json!("1");
+    let dlr = DeliveryReceiptEvent::parse(doc.to_string().as_bytes()).unwrap();
+    assert_eq!(dlr.level, Some(1));
+    assert!(dlr.unreadable_fields.is_empty());
+}
+
+/// Sets the field at `pointer` of `base` to values of each other type no
+/// field expects (object, array, boolean), and checks that the event is still
+/// read, with that field left out and named by `path`.
+fn survives_odd_values(base: &str, pointer: &str, path: &str) -> Vec<Event> {
+    let base: Value = serde_json::from_str(base).unwrap();
+    let original = base.pointer(pointer).unwrap();
+    let same_type = |odd: &Value| {
+        (odd.is_object(), odd.is_array(), odd.is_boolean())
+            == (
+                original.is_object(),
+                original.is_array(),
+                original.is_boolean(),
+            )
+    };
+    [json!({"unexpected": true}), json!([1, 2]), json!(false)]
+        .into_iter()
+        .filter(|odd| !same_type(odd))
+        .map(|odd| {
+            let mut doc = base.clone();
+            *doc.pointer_mut(pointer).unwrap() = odd.clone();
+            let event = parse_json(&doc)
+                .unwrap_or_else(|e| panic!("{pointer} = {odd} lost the event: {e}"));
+            assert_eq!(event.unreadable_fields(), [path], "{pointer} = {odd}");
+            assert_eq!(event.message_id(), parse_json(&base).unwrap().message_id());
+            event
+        })
+        .collect()
+}
+
+#[test]
+fn one_field_of_an_unexpected_type_never_costs_the_event() {
+    for field in [
+        "amount_display",
+        "amount_nanodollars",
+        "direction",
+        "is_mms",
+        "message_callback_url",
+        "message_encoding",
+        "message_type",
+        "status",
+        "timestamp",
+    ] {
+        let pointer = format!("/data/attributes/{field}");
+        for event in survives_odd_values(INBOUND_SMS, &pointer, &format!("data.attributes.{field}"))
+        {
+            let Event::InboundSms(sms) = event else {
+                panic!("{field}: still an SMS");
+            };
+            assert_eq!(
+                (sms.from.as_str(), sms.to.as_str(), sms.body.as_deref()),
+                ("12061232634", "12012673227", Some("Hello are you there? ")),
+                "{field}"
+            );
+        }
+    }
+
+    for (pointer, path) in [
+        (
+            "/included/0/attributes/file_name",
+            "included[0].attributes.file_name",
+        ),
+        (
+            "/included/0/attributes/file_size",
+            "included[0].attributes.file_size",
+        ),
+        (
+            "/included/0/attributes/mime_type",
+            "included[0].attributes.mime_type",
+        ),
+        ("/included/0/attributes/url", "included[0].attributes.url"),
+        ("/included/0/attributes", "included[0].attributes"),
+        ("/included/0/id", "included[0].id"),
+    ] {
+        for event in survives_odd_values(CAPTURED_MMS, pointer, path) {
+            let Event::InboundMms(mms) = event else {
+                panic!("{pointer}: still an MMS");
+            };
+            assert_eq!(mms.media.len(), 1, "{pointer}: the media is kept");
+        }
+    }
+    for (pointer, path) in [("/included", "included"), ("/included/0", "included[0]")] {
+        for event in survives_odd_values(CAPTURED_MMS, pointer, path) {
+            let Event::InboundMms(mms) = event else {
+                panic!("{pointer}: is_mms still says MMS");
+            };
+            assert!(mms.media.is_empty(), "{pointer}");
+        }
+    }
+    for (pointer, path) in [
+        ("/data/relationships", "data.relationships"),
+        ("/data/relationships/media", "data.relationships.media"),
+        (
+            "/data/relationships/media/data",
+            "data.relationships.media.data",
+        ),
+        (
+            "/data/relationships/media/data/0",
+            "data.relationships.media.data[0]",
+        ),
+        (
+            "/data/relationships/media/data/0/id",
+            "data.relationships.media.data[0].id",
+        ),
+    ] {
+        for event in survives_odd_values(CAPTURED_MMS, pointer, path) {
+            let Event::InboundMms(mms) = event else {
+                panic!("{pointer}: still an MMS");
+            };
+            assert_eq!(mms.media.len(), 1, "{pointer}: unlisted media are kept");
+        }
+    }
+
+    for field in [
+        "body",
+        "level",
+        "status",
+        "status_code",
+        "status_code_description",
+        "timestamp",
+    ] {
+        let pointer = format!("/data/attributes/{field}");
+        for event in survives_odd_values(
+            DELIVERY_RECEIPT,
+            &pointer,
+            &format!("data.attributes.{field}"),
+        ) {
+            assert!(matches!(event, Event::DeliveryReceipt(_)), "{field}");
+        }
+    }
+    for event in survives_odd_values(DELIVERY_RECEIPT, "/data/attributes", "data.attributes") {
+        let Event::DeliveryReceipt(dlr) = event else {
+            panic!("a receipt");
+        };
+        assert_eq!((dlr.level, dlr.status.as_str()), (None, ""));
+    }
 }
 
 #[test]

@@ -1,10 +1,14 @@
-//! The typed webhook bodies, and how each is read from the generated types.
+//! The typed webhook bodies, and how each is read from its JSON.
+//!
+//! They are read field by field from the JSON tree rather than through the
+//! spec's generated types: a webhook that fails to parse is a message lost
+//! after Flowroute's four resends, so each field follows one of two rules
+//! (strict for the few that make the event, lenient for the rest), which a
+//! derived `Deserialize` cannot express.
 
-use super::{Kind, WebhookError, decode, expect_kind, read_json};
-use crate::messages::{DeliveryReceipt, Mdr};
+use super::{Kind, WebhookError, describe, expect_kind, read_json};
 use crate::{MessageId, PhoneNumber};
 use chrono::{DateTime, Utc};
-use flowroute_raw::types;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -40,9 +44,10 @@ pub struct InboundMessage {
     pub is_mms: bool,
     /// Flowroute's state in words (`delivered`); empty for an inbound MMS.
     pub status: String,
-    /// What receiving the message cost, in billionths of a US dollar, as sent
-    /// (`4000000` = $0.004); 0 when Flowroute leaves it out.
-    pub amount_nanodollars: i64,
+    /// What receiving the message cost, in billionths of a US dollar
+    /// (`4000000` = $0.004), read from a number or a numeric string; `None`
+    /// when Flowroute leaves it out, sends null or sends something else.
+    pub amount_nanodollars: Option<i64>,
     /// The charge as Flowroute formats it, such as `$0.0040`.
     pub amount_display: Option<String>,
     /// The body's character encoding: 0 for ASCII (GSM), 8 for UCS-2.
@@ -51,6 +56,11 @@ pub struct InboundMessage {
     pub message_callback_url: Option<String>,
     /// The media files of an MMS, in the order the message lists them.
     pub media: Vec<Media>,
+    /// Where the body held a value of a type this SDK could not read, such as
+    /// `data.attributes.is_mms` sent as `"yes"`: those fields are `None` (or
+    /// their default) above, and the message is delivered anyway. Empty for
+    /// every body Flowroute documents.
+    pub unreadable_fields: Vec<String>,
 }
 
 /// One media file of an inbound MMS.
@@ -96,6 +106,11 @@ pub struct DeliveryReceiptEvent {
     pub timestamp_unparsed: Option<String>,
     /// The text of the message the receipt is about (empty for an MMS).
     pub body: Option<String>,
+    /// Where the body held a value of a type this SDK could not read, such as
+    /// `data.attributes.level` sent as `"two"`: those fields are `None` (or
+    /// their default) above, and the receipt is delivered anyway. Empty for
+    /// every body Flowroute documents.
+    pub unreadable_fields: Vec<String>,
 }
 
 /// An inbound SMS in the older Messages v2 format, a flat object Flowroute
@@ -120,30 +135,47 @@ impl InboundMessage {
     pub fn parse(body: &[u8]) -> Result<InboundMessage, WebhookError> {
         let doc = read_json(body)?;
         expect_kind(&doc, Kind::Message)?;
-        InboundMessage::from_document(doc)
+        InboundMessage::from_document(&doc)
     }
 
-    pub(super) fn from_document(mut doc: Value) -> Result<InboundMessage, WebhookError> {
-        let timestamp_unparsed = attributes_mut(&mut doc).and_then(repair_message_attributes);
-        let raw: types::InboundMessageDocument = decode(doc)?;
-        let media = ordered_media(&raw.data, raw.included);
-        let mdr = Mdr::from_raw(raw.data);
+    pub(super) fn from_document(doc: &Value) -> Result<InboundMessage, WebhookError> {
+        let data = Fields::root(doc).essential_object("data")?;
+        let id = data.required_text("id")?;
+        let a = data.essential_object("attributes")?;
+        let number = |key| -> Result<PhoneNumber, WebhookError> {
+            Ok(PhoneNumber::from_server(
+                a.essential_text(key)?.unwrap_or_default(),
+            ))
+        };
+        let (from, to, body) = (number("from")?, number("to")?, a.essential_text("body")?);
+        let mut read = Lenient::default();
+        let (timestamp, timestamp_unparsed) = read.timestamp(&a);
+        let media = read.media(&data, doc);
         Ok(InboundMessage {
-            id: mdr.id,
-            from: mdr.from,
-            to: mdr.to,
-            body: mdr.body,
-            timestamp: mdr.timestamp,
+            id: MessageId::from_server(id),
+            from,
+            to,
+            body,
+            timestamp,
             timestamp_unparsed,
-            direction: mdr.direction,
-            message_type: mdr.message_type,
-            is_mms: mdr.is_mms,
-            status: mdr.status,
-            amount_nanodollars: mdr.amount_nanodollars,
-            amount_display: mdr.amount_display,
-            message_encoding: mdr.message_encoding,
-            message_callback_url: mdr.message_callback_url,
+            // A record without these is one Flowroute did not describe; keep
+            // it visible rather than failing the event.
+            direction: read
+                .value(&a, "direction", |v| v.as_str().map(MessageDirection::from))
+                .unwrap_or_else(|| MessageDirection::Unknown(String::new())),
+            message_type: read
+                .value(&a, "message_type", |v| v.as_str().map(MessageType::from))
+                .unwrap_or_else(|| MessageType::Unknown(String::new())),
+            is_mms: read.value(&a, "is_mms", flag).unwrap_or_default(),
+            status: read.text(&a, "status").unwrap_or_default(),
+            amount_nanodollars: read.integer(&a, "amount_nanodollars"),
+            // The docs call `amount_display` a float; every example sends
+            // "$0.0040". Either is kept as text.
+            amount_display: read.text(&a, "amount_display"),
+            message_encoding: read.integer(&a, "message_encoding"),
+            message_callback_url: read.text(&a, "message_callback_url"),
             media,
+            unreadable_fields: read.unreadable,
         })
     }
 }
@@ -155,125 +187,287 @@ impl DeliveryReceiptEvent {
     pub fn parse(body: &[u8]) -> Result<DeliveryReceiptEvent, WebhookError> {
         let doc = read_json(body)?;
         expect_kind(&doc, Kind::DeliveryReceipt)?;
-        DeliveryReceiptEvent::from_document(doc)
+        DeliveryReceiptEvent::from_document(&doc)
     }
 
-    pub(super) fn from_document(mut doc: Value) -> Result<DeliveryReceiptEvent, WebhookError> {
-        let timestamp_unparsed = attributes_mut(&mut doc).and_then(take_unparsable_timestamp);
-        let raw: types::DeliveryReceiptDocument = decode(doc)?;
-        let a = raw.data.attributes.unwrap_or_default();
-        let body = a.body;
-        // The receipt carries the same fields as one listed in a message
-        // detail record; reading it the same way keeps `status_code` handling
-        // in one place.
-        let receipt = DeliveryReceipt::from_raw(types::DeliveryReceipt {
-            level: a.level,
-            status: a.status,
-            status_code: a.status_code,
-            status_code_description: a.status_code_description,
-            timestamp: a.timestamp,
-        });
+    pub(super) fn from_document(doc: &Value) -> Result<DeliveryReceiptEvent, WebhookError> {
+        let data = Fields::root(doc).essential_object("data")?;
+        let message_id = data.required_text("id")?;
+        let mut read = Lenient::default();
+        // Nothing in a receipt's attributes identifies it: all are lenient,
+        // down to the object itself.
+        let a = read.object(&data, "attributes");
+        let (timestamp, timestamp_unparsed) = read.timestamp(&a);
         Ok(DeliveryReceiptEvent {
-            message_id: MessageId::from_server(raw.data.id),
-            level: receipt.level,
-            status: receipt.status.unwrap_or_default(),
-            status_code: receipt.status_code,
-            status_code_description: receipt.status_code_description,
-            timestamp: receipt.timestamp,
+            message_id: MessageId::from_server(message_id),
+            level: read.integer(&a, "level"),
+            status: read.text(&a, "status").unwrap_or_default(),
+            // Documented as a string, captured as a number or null.
+            status_code: read.text(&a, "status_code"),
+            status_code_description: read.text(&a, "status_code_description"),
+            timestamp,
             timestamp_unparsed,
-            body,
+            body: read.text(&a, "body"),
+            unreadable_fields: read.unreadable,
         })
     }
 }
 
 impl LegacyInboundMessage {
-    pub(super) fn from_document(doc: Value) -> Result<LegacyInboundMessage, WebhookError> {
-        let raw: types::LegacyInboundMessage = decode(doc)?;
-        let number = |n: Option<String>| PhoneNumber::from_server(n.unwrap_or_default());
+    pub(super) fn from_document(doc: &Value) -> Result<LegacyInboundMessage, WebhookError> {
+        let top = Fields::root(doc);
+        let number = |key| -> Result<PhoneNumber, WebhookError> {
+            Ok(PhoneNumber::from_server(
+                top.essential_text(key)?.unwrap_or_default(),
+            ))
+        };
         Ok(LegacyInboundMessage {
-            id: MessageId::from_server(raw.id),
-            from: number(raw.from),
-            to: number(raw.to),
-            body: raw.body,
+            id: MessageId::from_server(top.required_text("id")?),
+            from: number("from")?,
+            to: number("to")?,
+            body: top.essential_text("body")?,
         })
     }
 }
 
-impl Media {
-    fn from_raw(media: types::Media) -> Media {
-        let a = media.attributes.unwrap_or_default();
+/// An object of the document (or its absence) and where it is, for reading
+/// its fields and naming them in errors.
+struct Fields<'a> {
+    map: Option<&'a Map<String, Value>>,
+    path: String,
+}
+
+impl<'a> Fields<'a> {
+    fn root(doc: &'a Value) -> Fields<'a> {
+        Fields {
+            map: doc.as_object(),
+            path: String::new(),
+        }
+    }
+
+    /// The field's value; `None` when it is missing or null, which every
+    /// field but the ids may be.
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map?.get(key).filter(|value| !value.is_null())
+    }
+
+    fn path_of(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    fn wrong_type(&self, key: &str, expected: &str, found: &Value) -> WebhookError {
+        WebhookError::shape(
+            &self.path_of(key),
+            format!("expected {expected}, found {}", describe(found)),
+        )
+    }
+
+    /// An id: without it the event cannot be told from another one.
+    fn required_text(&self, key: &str) -> Result<String, WebhookError> {
+        match self.map.and_then(|map| map.get(key)) {
+            Some(Value::String(text)) => Ok(text.clone()),
+            Some(other) => Err(self.wrong_type(key, "a string", other)),
+            None => Err(WebhookError::shape(
+                if self.path.is_empty() {
+                    "."
+                } else {
+                    &self.path
+                },
+                format!("missing field `{key}`"),
+            )),
+        }
+    }
+
+    /// An essential text field (who sent what to whom): a string, or absent.
+    /// Any other type fails the event, which is not the message it claims.
+    fn essential_text(&self, key: &str) -> Result<Option<String>, WebhookError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(other) => Err(self.wrong_type(key, "a string", other)),
+        }
+    }
+
+    /// An object holding essential fields: an object, or absent.
+    fn essential_object(&self, key: &str) -> Result<Fields<'a>, WebhookError> {
+        match self.get(key) {
+            None => Ok(self.child(key, None)),
+            Some(Value::Object(map)) => Ok(self.child(key, Some(map))),
+            Some(other) => Err(self.wrong_type(key, "an object", other)),
+        }
+    }
+
+    fn child(&self, key: &str, map: Option<&'a Map<String, Value>>) -> Fields<'a> {
+        Fields {
+            map,
+            path: self.path_of(key),
+        }
+    }
+}
+
+/// Reads the fields that are not essential: a value of an unexpected type is
+/// left out (the field is `None`, or its default) and its path noted, so that
+/// one odd field never costs the event.
+#[derive(Default)]
+struct Lenient {
+    unreadable: Vec<String>,
+}
+
+impl Lenient {
+    fn value<'a, T>(
+        &mut self,
+        fields: &Fields<'a>,
+        key: &str,
+        read: impl FnOnce(&'a Value) -> Option<T>,
+    ) -> Option<T> {
+        let value = fields.get(key)?;
+        let read = read(value);
+        if read.is_none() {
+            self.unreadable.push(fields.path_of(key));
+        }
+        read
+    }
+
+    /// Text, from a string or a number (kept as written).
+    fn text(&mut self, fields: &Fields<'_>, key: &str) -> Option<String> {
+        self.value(fields, key, |value| match value {
+            Value::String(text) => Some(text.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    }
+
+    /// An integer, from a number or a numeric string, that fits `T`.
+    fn integer<T: TryFrom<i64>>(&mut self, fields: &Fields<'_>, key: &str) -> Option<T> {
+        self.value(fields, key, |value| {
+            integer(value).and_then(|n| T::try_from(n).ok())
+        })
+    }
+
+    fn object<'a>(&mut self, fields: &Fields<'a>, key: &str) -> Fields<'a> {
+        let map = self.value(fields, key, Value::as_object);
+        fields.child(key, map)
+    }
+
+    fn array<'a>(&mut self, fields: &Fields<'a>, key: &str) -> &'a [Value] {
+        self.value(fields, key, |value| value.as_array().map(Vec::as_slice))
+            .unwrap_or_default()
+    }
+
+    /// The timestamp, or what was sent when it is not a date-time this SDK
+    /// reads.
+    fn timestamp(&mut self, fields: &Fields<'_>) -> (Option<DateTime<Utc>>, Option<String>) {
+        let Some(value) = fields.get("timestamp") else {
+            return (None, None);
+        };
+        if let Ok(timestamp) = DateTime::<Utc>::deserialize(value) {
+            return (Some(timestamp), None);
+        }
+        self.unreadable.push(fields.path_of("timestamp"));
+        let text = match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        (None, Some(text))
+    }
+
+    /// The `media` resources of `included`, first those the message lists (in
+    /// its order), then any others. Unlisted ones are kept rather than
+    /// dropped: the only captured payload has its ids redacted so that they no
+    /// longer match, and the body holds one message, so all its media are that
+    /// message's.
+    fn media(&mut self, data: &Fields<'_>, doc: &Value) -> Vec<Media> {
+        let included = self.array(&Fields::root(doc), "included");
+        let mut slots: Vec<Option<Media>> = Vec::with_capacity(included.len());
+        for (i, resource) in included.iter().enumerate() {
+            let path = format!("included[{i}]");
+            let Some(map) = resource.as_object() else {
+                self.unreadable.push(path);
+                continue;
+            };
+            let resource = Fields {
+                map: Some(map),
+                path,
+            };
+            if resource.get("type").and_then(Value::as_str) == Some("media") {
+                slots.push(Some(self.one_media(&resource)));
+            }
+        }
+        let position: HashMap<String, usize> = slots
+            .iter()
+            .enumerate()
+            .rev()
+            .filter_map(|(i, slot)| slot.as_ref().map(|m| (m.id.clone(), i)))
+            .collect();
+        let relationships = self.object(data, "relationships");
+        let listed = self.object(&relationships, "media");
+        let listed = self.array(&listed, "data");
+        let mut media = Vec::with_capacity(slots.len());
+        for (i, reference) in listed.iter().enumerate() {
+            let path = format!("{}.relationships.media.data[{i}]", data.path);
+            let Some(map) = reference.as_object() else {
+                self.unreadable.push(path);
+                continue;
+            };
+            let reference = Fields {
+                map: Some(map),
+                path,
+            };
+            let Some(id) = self.text(&reference, "id") else {
+                continue;
+            };
+            if let Some(found) = position
+                .get(&id)
+                .and_then(|&i| slots.get_mut(i))
+                .and_then(Option::take)
+            {
+                media.push(found);
+            }
+        }
+        media.extend(slots.into_iter().flatten());
+        media
+    }
+
+    fn one_media(&mut self, resource: &Fields<'_>) -> Media {
+        let a = self.object(resource, "attributes");
         Media {
-            id: media.id,
-            file_name: a.file_name,
-            file_size: a.file_size.and_then(|size| u64::try_from(size).ok()),
-            mime_type: a.mime_type,
-            url: a.url,
+            id: self.text(resource, "id").unwrap_or_default(),
+            file_name: self.text(&a, "file_name"),
+            file_size: self.integer(&a, "file_size"),
+            mime_type: self.text(&a, "mime_type"),
+            url: self.text(&a, "url"),
         }
     }
 }
 
-fn attributes_mut(doc: &mut Value) -> Option<&mut Map<String, Value>> {
-    doc.get_mut("data")?.get_mut("attributes")?.as_object_mut()
-}
-
-/// Smooths the type contradictions the sources document for message
-/// attributes before the spec's types read them, and returns a timestamp that
-/// could not be read. Only these are repaired: a webhook that fails to parse
-/// is a message lost after Flowroute's four retries.
-fn repair_message_attributes(attributes: &mut Map<String, Value>) -> Option<String> {
-    // The docs call `amount_display` a float; every example sends "$0.0040".
-    if let Some(Value::Number(n)) = attributes.get("amount_display") {
-        let text = n.to_string();
-        attributes.insert("amount_display".to_string(), Value::String(text));
-    }
-    take_unparsable_timestamp(attributes)
-}
-
-/// Removes a `timestamp` the generated type would reject and returns it as
-/// text, so that the rest of the event is still read.
-fn take_unparsable_timestamp(attributes: &mut Map<String, Value>) -> Option<String> {
-    let value = attributes.get("timestamp")?;
-    if value.is_null() || DateTime::<Utc>::deserialize(value).is_ok() {
-        return None;
-    }
-    match attributes.remove("timestamp")? {
-        Value::String(text) => Some(text),
-        other => Some(other.to_string()),
+fn flag(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(flag) => Some(*flag),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
     }
 }
 
-/// The `media` resources of `included`, first those the message lists (in
-/// its order), then any others. Unlisted ones are kept rather than dropped:
-/// the only captured payload has its ids redacted so that they no longer
-/// match, and the body holds one message, so all its media are that message's.
-fn ordered_media(message: &types::Mdr, included: Vec<types::Media>) -> Vec<Media> {
-    let mut slots: Vec<Option<types::Media>> = included
-        .into_iter()
-        .filter(|resource| resource.type_ == "media")
-        .map(Some)
-        .collect();
-    let position: HashMap<String, usize> = slots
-        .iter()
-        .enumerate()
-        .rev()
-        .filter_map(|(i, slot)| slot.as_ref().map(|m| (m.id.clone(), i)))
-        .collect();
-    let listed = message
-        .relationships
-        .as_ref()
-        .and_then(|r| r.media.as_ref())
-        .map(|m| m.data.as_slice())
-        .unwrap_or_default();
-    let mut media = Vec::with_capacity(slots.len());
-    for reference in listed {
-        if let Some(found) = position
-            .get(&reference.id)
-            .and_then(|&i| slots.get_mut(i))
-            .and_then(Option::take)
-        {
-            media.push(Media::from_raw(found));
+/// A whole number written as a JSON number or in a string (`4000000`,
+/// `"4000000"`, `4e6`); a fraction or a value beyond `i64` is not one.
+fn integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(whole)),
+        Value::String(text) => {
+            let text = text.trim();
+            text.parse()
+                .ok()
+                .or_else(|| text.parse().ok().and_then(whole))
         }
+        _ => None,
     }
-    media.extend(slots.into_iter().flatten().map(Media::from_raw));
-    media
+}
+
+fn whole(x: f64) -> Option<i64> {
+    // `i64::MAX as f64` rounds up to 2^63, which no longer fits: hence `<`.
+    (x.fract() == 0.0 && x >= i64::MIN as f64 && x < i64::MAX as f64).then_some(x as i64)
 }

@@ -23,17 +23,30 @@
 //! # #[cfg(feature = "receiver")]
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use flowroute::webhooks::{Event, Receiver};
-//! let app = Receiver::new(|event: Event| async move {
-//!     println!("{:?}", event);
+//! let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
+//! Receiver::new(|event: Event| async move {
+//!     println!("{:?}", event.message_id());
 //!     Ok::<(), String>(())
 //! })
 //! .token("4f7d0c9e2b1a48f6a3c5d7e9b0f2a4c6")?
-//! .into_router();
 //! // Register https://your.host/4f7d0c9e2b1a48f6a3c5d7e9b0f2a4c6 as the callback URL.
-//! let listener = tokio::net::TcpListener::bind("0.0.0.0:8080").await?;
-//! axum::serve(listener, app).await?;
+//! .serve(listener)
+//! .with_graceful_shutdown(async {
+//!     tokio::signal::ctrl_c().await.ok();
+//! })
+//! .await;
 //! # Ok(()) }
 //! ```
+//!
+//! `Receiver::serve` (or [`serve`] for a router of your own) bounds
+//! everything a client could hold open: the time to send headers (which also
+//! closes idle connections), the time of a whole request, the body size
+//! (checked against `Content-Length` before reading) and the number of
+//! connections; see [`Serve`] for what applies to what, and the defaults.
+//! Serving `Receiver::into_router()` with a bare `axum::serve` has none of
+//! these but the body limit: a client sending one byte a second, or opening
+//! idle connections until the process runs out of file descriptors, would
+//! keep Flowroute's deliveries out.
 //!
 //! # Delivery: retries and duplicates
 //!
@@ -59,14 +72,37 @@
 //!   firewall or reverse proxy (this SDK does not ship a list, which would go
 //!   stale).
 //!
-//! # Forward compatibility
+//! # Forward compatibility: one odd field never costs the event
 //!
-//! Unknown fields are ignored and unknown values of server-chosen enums are
-//! kept ([`MessageDirection::Unknown`]). Two documented contradictions are
-//! smoothed over rather than failing the event: `amount_display` sent as a
-//! number, and a `timestamp` this SDK cannot read (kept as text in
-//! `timestamp_unparsed`). `status_code` is read whether it is a number, a
-//! string or null.
+//! A body that fails to parse is answered 400, and after Flowroute's four
+//! resends the message is only in your message records. So only the fields
+//! that make the event are read strictly; a value of another type there
+//! fails it with [`WebhookError::Shape`]:
+//!
+//! | event | essential fields |
+//! |---|---|
+//! | inbound SMS or MMS | `data.type`, `data.id` (required); `data.attributes` an object; `from`, `to`, `body` strings (missing or null: empty number, `None` body) |
+//! | delivery receipt | `data.type`, `data.id` (required) |
+//! | Messages v2 inbound | `id` (required); `from`, `to`, `body` strings, as above |
+//!
+//! Every other field is read leniently: missing or `null` is `None` (or the
+//! field's default), and a value of an unexpected type is too, with its path
+//! listed in the event's `unreadable_fields` ([`InboundMessage`],
+//! [`DeliveryReceiptEvent`]), so that you can see what was left out. Within
+//! that rule, the types the sources contradict each other on are read as any
+//! of them:
+//!
+//! * integers (`amount_nanodollars`, `message_encoding`, `level`,
+//!   `file_size`) from a number or a numeric string (`"4000000"`);
+//! * text (`amount_display`, `status_code`, `status`, …) from a string or a
+//!   number, kept as written;
+//! * `is_mms` from a boolean or `"true"`/`"false"`;
+//! * a `timestamp` this SDK cannot read is kept as sent in
+//!   `timestamp_unparsed`.
+//!
+//! Unknown fields are ignored, as are `included` resources other than
+//! `media`, and unknown values of server-chosen enums are kept
+//! ([`MessageDirection::Unknown`]).
 //!
 //! [`Messages::set_account_callback`]: crate::messages::Messages::set_account_callback
 //! [`Messages::list`]: crate::messages::Messages::list
@@ -76,6 +112,8 @@ mod events;
 pub mod fixtures;
 #[cfg(feature = "receiver")]
 mod receiver;
+#[cfg(feature = "receiver")]
+mod serve;
 
 pub use dedupe::{Dedupe, DedupeKey};
 pub use events::{
@@ -84,10 +122,14 @@ pub use events::{
 };
 #[cfg(feature = "receiver")]
 pub use receiver::{Receiver, receiver};
+#[cfg(feature = "receiver")]
+pub use serve::{
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_SHUTDOWN_TIMEOUT, Serve, serve,
+};
 
 use crate::MessageId;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// One webhook from Flowroute.
@@ -116,6 +158,18 @@ impl Event {
         }
     }
 
+    /// Where the body held a value of a type this SDK could not read (see
+    /// [Forward compatibility](self#forward-compatibility-one-odd-field-never-costs-the-event)):
+    /// the JSON paths of the fields left out, empty for every body Flowroute
+    /// documents.
+    pub fn unreadable_fields(&self) -> &[String] {
+        match self {
+            Event::InboundSms(m) | Event::InboundMms(m) => &m.unreadable_fields,
+            Event::DeliveryReceipt(r) => &r.unreadable_fields,
+            Event::LegacyInbound(_) => &[],
+        }
+    }
+
     /// What identifies a repeat of this event for [`Dedupe`]: its kind and
     /// message id, and for a receipt also its level and status (one message
     /// gets several receipts).
@@ -140,7 +194,7 @@ pub fn parse(body: &[u8]) -> Result<Event, WebhookError> {
     let doc = read_json(body)?;
     match kind(&doc)? {
         Kind::Message => {
-            let message = InboundMessage::from_document(doc)?;
+            let message = InboundMessage::from_document(&doc)?;
             Ok(if message.is_mms || !message.media.is_empty() {
                 Event::InboundMms(message)
             } else {
@@ -148,9 +202,9 @@ pub fn parse(body: &[u8]) -> Result<Event, WebhookError> {
             })
         }
         Kind::DeliveryReceipt => {
-            DeliveryReceiptEvent::from_document(doc).map(Event::DeliveryReceipt)
+            DeliveryReceiptEvent::from_document(&doc).map(Event::DeliveryReceipt)
         }
-        Kind::Legacy => LegacyInboundMessage::from_document(doc).map(Event::LegacyInbound),
+        Kind::Legacy => LegacyInboundMessage::from_document(&doc).map(Event::LegacyInbound),
     }
 }
 
@@ -287,13 +341,6 @@ fn expect_kind(doc: &Value, expected: Kind) -> Result<(), WebhookError> {
         path,
         format!("this is {}; expected {}", name(found), name(expected)),
     ))
-}
-
-fn decode<T: DeserializeOwned>(doc: Value) -> Result<T, WebhookError> {
-    serde_path_to_error::deserialize(doc).map_err(|e| WebhookError::Shape {
-        path: e.path().to_string(),
-        message: e.into_inner().to_string(),
-    })
 }
 
 fn describe(value: &Value) -> &'static str {

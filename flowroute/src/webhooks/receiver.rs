@@ -4,7 +4,7 @@ use super::dedupe::Claim;
 use super::{Dedupe, DedupeKey, Event, parse};
 use crate::Error;
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Bytes, HttpBody};
 use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Query, RawPathParams, Request, State};
 use axum::http::{StatusCode, header};
@@ -36,7 +36,7 @@ type Handler = dyn Fn(Event) -> HandlerFuture + Send + Sync;
 /// | request | answer | handler called |
 /// |---|---|---|
 /// | token missing or wrong (when one is set) | 404 Not Found | no |
-/// | body over the [limit](Self::body_limit) | 413 Payload Too Large | no |
+/// | body over the [limit](Self::body_limit) (by its `Content-Length`, before anything is read, or once read that far) | 413 Payload Too Large | no |
 /// | not a Flowroute webhook (see [`parse`]) | 400 Bad Request, with the reason | no |
 /// | a resend of an event already handled (same kind and message id; for a receipt, same level and status) | 200 OK | no |
 /// | a resend while the first is still being handled | 503, `Retry-After: 30` | no |
@@ -52,18 +52,10 @@ type Handler = dyn Fn(Event) -> HandlerFuture + Send + Sync;
 /// wrong one is simply a URL that does not exist, and a scanner learns
 /// nothing.
 ///
-/// ```no_run
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// use flowroute::webhooks::{Dedupe, Event, Receiver};
-/// use std::sync::Arc;
-/// let seen = Arc::new(Dedupe::default()); // shared by both endpoints
-/// let handle = |event: Event| async move { println!("{event:?}"); Ok::<(), String>(()) };
-/// let app = axum::Router::new()
-///     .nest_service("/sms", Receiver::new(handle).token("sms-4f7d0c9e2b1a48f6a3c5")?.dedupe(seen.clone()).into_router())
-///     .nest_service("/dlr", Receiver::new(handle).token("dlr-0b9e8d7c6f5a4e3d2c1b")?.dedupe(seen).into_router());
-/// axum::serve(tokio::net::TcpListener::bind("0.0.0.0:8080").await?, app).await?;
-/// # Ok(()) }
-/// ```
+/// Serve it with [`Receiver::serve`], which bounds what a client can hold
+/// open (see [`Serve`](super::Serve)), or mount its
+/// [router](Self::into_router) in one of your own and serve that with
+/// [`webhooks::serve`](super::serve()).
 #[must_use]
 pub struct Receiver {
     handler: Arc<Handler>,
@@ -163,14 +155,17 @@ impl Receiver {
     }
 
     /// The largest body accepted, in bytes (default 1 MiB); larger ones get
-    /// 413 without being read further.
+    /// 413: at once when their `Content-Length` says so, without reading
+    /// anything, and otherwise as soon as the body read goes past it.
     pub fn body_limit(mut self, bytes: usize) -> Receiver {
         self.body_limit = bytes;
         self
     }
 
     /// The axum router: `POST /`, and with a token also `POST /<token>`.
-    /// Serve it, or mount it with `Router::nest_service`.
+    /// Mount it with `Router::nest_service` and serve the whole with
+    /// [`webhooks::serve`](super::serve()): a bare `axum::serve` sets no
+    /// timeout and no connection limit.
     pub fn into_router(self) -> Router {
         let has_token = self.token.is_some();
         let limit = self.body_limit;
@@ -178,6 +173,7 @@ impl Receiver {
             handler: self.handler,
             token: self.token,
             dedupe: self.dedupe,
+            body_limit: limit,
         });
         let mut router = Router::new().route("/", post(at_root));
         if has_token {
@@ -191,6 +187,7 @@ struct Inner {
     handler: Arc<Handler>,
     token: Option<String>,
     dedupe: Option<Arc<Dedupe>>,
+    body_limit: usize,
 }
 
 async fn at_root(State(inner): State<Arc<Inner>>, request: Request) -> Response {
@@ -228,6 +225,13 @@ impl Inner {
                 return StatusCode::NOT_FOUND.into_response();
             }
         }
+        // The limit layer only counts bytes as they come: a body declaring
+        // 2 GiB and sending 10 bytes would be waited for until the client
+        // gives up. hyper sets the size hint from `Content-Length`.
+        let declared = request.body().size_hint().lower();
+        if usize::try_from(declared).map_or(true, |declared| declared > self.body_limit) {
+            return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        }
         let body = match Bytes::from_request(request, &()).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
@@ -240,6 +244,10 @@ impl Inner {
             }
         };
         let message_id = event.message_id().clone();
+        if !event.unreadable_fields().is_empty() {
+            // Paths only: the values may hold message text.
+            tracing::warn!(%message_id, fields = ?event.unreadable_fields(), "a webhook field had an unexpected type and was left out");
+        }
         let mut claim = None;
         // An event without an id cannot be told from another one; handling
         // it twice beats dropping a different event as its repeat.
