@@ -151,36 +151,36 @@ async fn run(client: Client, target: &Target) -> Result<(), Failure> {
     done(5, name, list(page.items.iter().map(|n| &n.number)));
     // Reading details is harmless, so an existing number serves when none was
     // bought; routing below only ever touches the number bought in this run.
-    let Some(number_id) = purchased
+    let number_id = purchased
         .clone()
-        .or_else(|| page.items.first().map(|n| n.number.clone()))
-    else {
-        return Err(Failure(
-            "the account has no phone number to continue with; buy one first".into(),
-        ));
-    };
+        .or_else(|| page.items.first().map(|n| n.number.clone()));
 
     let name = "list phone number details";
-    let details = step(name, numbers.get(&number_id).await)?;
-    done(
-        6,
-        name,
-        format!(
-            "{} in {}, {} (primary route {})",
-            details.number.number,
-            details.number.rate_center.as_deref().unwrap_or("?"),
-            details
-                .number
-                .state
-                .as_deref()
-                .unwrap_or("?")
-                .to_uppercase(),
-            details
-                .primary_route
-                .as_ref()
-                .map_or("none".to_string(), |r| r.to_string())
-        ),
-    );
+    match &number_id {
+        None => skipped(6, name, "the account has no phone number to look at"),
+        Some(number_id) => {
+            let details = step(name, numbers.get(number_id).await)?;
+            done(
+                6,
+                name,
+                format!(
+                    "{} in {}, {} (primary route {})",
+                    details.number.number,
+                    details.number.rate_center.as_deref().unwrap_or("?"),
+                    details
+                        .number
+                        .state
+                        .as_deref()
+                        .unwrap_or("?")
+                        .to_uppercase(),
+                    details
+                        .primary_route
+                        .as_ref()
+                        .map_or("none".to_string(), |r| r.to_string())
+                ),
+            );
+        }
+    }
 
     let routes = client.routes();
     let name = "create an inbound route";
@@ -251,13 +251,14 @@ async fn run(client: Client, target: &Target) -> Result<(), Failure> {
         (Err(_), Some(_)) => Some(SIMULATED_MOBILE.to_string()),
         (Err(_), None) => None,
     };
-    match (target.permit(), mobile) {
-        (Err(refused), _) => skipped(11, name, refused),
-        (Ok(_), None) => skipped(11, name, "set FR_MOBILE_NUMBER to the phone to send to"),
-        (Ok(permit), Some(to)) => {
+    match (target.permit(), mobile, number_id) {
+        (Err(refused), _, _) => skipped(11, name, refused),
+        (Ok(_), None, _) => skipped(11, name, "set FR_MOBILE_NUMBER to the phone to send to"),
+        (Ok(_), _, None) => skipped(11, name, "the account has no phone number to send from"),
+        (Ok(permit), Some(to), Some(number_id)) => {
             let to =
                 PhoneNumber::parse(&to).map_err(|e| Failure(format!("FR_MOBILE_NUMBER: {e}")))?;
-            let mms = Message::mms(number_id.clone(), to.clone())
+            let mms = Message::mms(number_id, to.clone())
                 .body("hello there")
                 .media_url("http://s3.amazonaws.com/barkpost-assets/50+GIFs/37.gif");
             let id = step(name, messages.send(mms).await)?;

@@ -18,6 +18,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Every example in `flowroute/examples/`.
@@ -582,8 +583,8 @@ fn wait_bounded(
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("could not start {command:?}: {e}"));
-    let stdout = collect(child.stdout.take().unwrap());
-    let stderr = collect(child.stderr.take().unwrap());
+    let (stdout, stdout_reader) = collect(child.stdout.take().unwrap());
+    let (stderr, stderr_reader) = collect(child.stderr.take().unwrap());
     let started = Instant::now();
     let mut interrupted = false;
     let status = loop {
@@ -614,18 +615,19 @@ fn wait_bounded(
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    // The pipes close when the process ends; give the readers a moment.
-    std::thread::sleep(Duration::from_millis(50));
+    // The pipes close when the process ends: the readers then have it all.
+    stdout_reader.join().unwrap();
+    stderr_reader.join().unwrap();
     let out = stdout.lock().unwrap().clone();
     let err = stderr.lock().unwrap().clone();
     (status, out, err)
 }
 
-/// Reads a pipe into a shared string as the output arrives.
-fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+/// Reads a pipe into a shared string as the output arrives, until it closes.
+fn collect(mut pipe: impl Read + Send + 'static) -> (Arc<Mutex<String>>, JoinHandle<()>) {
     let text = Arc::new(Mutex::new(String::new()));
     let sink = text.clone();
-    std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || {
         let mut buffer = [0; 4096];
         while let Ok(n) = pipe.read(&mut buffer) {
             if n == 0 {
@@ -636,7 +638,7 @@ fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
                 .push_str(&String::from_utf8_lossy(&buffer[..n]));
         }
     });
-    text
+    (text, reader)
 }
 
 /// The built binary of `example`.
