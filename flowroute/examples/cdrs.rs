@@ -6,15 +6,17 @@
 //! ```
 //!
 //! Without `FR_ACCESS_KEY`/`FR_SECRET_KEY` it runs against a simulator started
-//! in-process. With them it uses your account; an export costs nothing, and
-//! building one can take Flowroute a few minutes.
+//! in-process. With them it uses your account and only reads, downloading the
+//! newest export already built, unless `FR_DEMO_SPEND=1`: then it requests a
+//! new one (free, but it adds an export to the account), which can take
+//! Flowroute a few minutes to build.
 
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{Target, run_example};
+use common::{Permit, Target, run_example, skipped};
 use flowroute::Client;
-use flowroute::cdrs::{CdrExportStatus, CdrFilter};
+use flowroute::cdrs::{CdrExport, CdrExportStatus, CdrFilter};
 use futures_util::TryStreamExt;
 use std::process::ExitCode;
 
@@ -26,21 +28,64 @@ async fn main() -> ExitCode {
     run_example("CDRs", run).await
 }
 
-async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
-    let (client, target) = (&client, &target);
+async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+    let client = &client;
+    let cdrs = client.cdrs();
+    let export = match target.permit() {
+        Ok(permit) => Some(request_export(client, target, permit).await?),
+        Err(refused) => {
+            skipped("requesting an export", refused);
+            // One already built costs nothing and changes nothing to read.
+            let built = cdrs
+                .list()
+                .status(CdrExportStatus::Completed)
+                .max_items(50)
+                .all()
+                .await?;
+            built
+                .into_iter()
+                .filter(|e| e.download_url.is_some())
+                .max_by(|a, b| a.requested_at.cmp(&b.requested_at))
+        }
+    };
+    match export {
+        Some(export) => download(client, &export).await?,
+        None => skipped("downloading", "the account has no completed export to read"),
+    }
+
+    let completed = cdrs
+        .list()
+        .status(CdrExportStatus::Completed)
+        .max_items(50)
+        .all()
+        .await?;
+    println!("✓ {} completed export(s) on the account", completed.len());
+    Ok(())
+}
+
+/// Asks Flowroute for an export of the last 7 days and waits until it is built.
+async fn request_export(
+    client: &Client,
+    target: &Target,
+    permit: Permit<'_>,
+) -> Result<CdrExport, Box<dyn std::error::Error>> {
     let cdrs = client.cdrs();
     let now = Utc::now();
     let week = CdrFilter::new(now - Duration::days(7), now);
     let mut export = cdrs.create(week).send().await?;
+    permit.created(
+        &export.id,
+        format!("CDR export {} (free; Flowroute expires it)", export.id),
+    );
     println!(
         "✓ requested export {} of the calls since {}",
         export.id,
         (now - Duration::days(7)).format("%Y-%m-%d %H:%M")
     );
 
-    let pause = match target {
-        Target::Simulator(_) => std::time::Duration::from_millis(100),
-        Target::Account => std::time::Duration::from_secs(5),
+    let pause = match target.simulator() {
+        Some(_) => std::time::Duration::from_millis(100),
+        None => std::time::Duration::from_secs(5),
     };
     let mut polls = 0;
     while export.status != CdrExportStatus::Completed {
@@ -59,6 +104,12 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
         export = cdrs.get(&export.id).await?;
         println!("✓ check {polls}: export {} is {}", export.id, export.status);
     }
+    Ok(export)
+}
+
+/// Streams the export's calls, printing the first few.
+async fn download(client: &Client, export: &CdrExport) -> Result<(), Box<dyn std::error::Error>> {
+    let cdrs = client.cdrs();
     let calls = export.num_calls.unwrap_or_default();
     let cost = export.total_cost.as_deref().unwrap_or("?");
     println!(
@@ -67,7 +118,7 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
     );
 
     // The file is read as it downloads; memory stays flat however large it is.
-    let mut records = std::pin::pin!(cdrs.download(&export));
+    let mut records = std::pin::pin!(cdrs.download(export));
     println!(
         "  {:<20} {:<9} {:<12} {:>6} {:>10}",
         "started (UTC)", "direction", "to", "secs", "cost"
@@ -94,13 +145,5 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
         println!("  … and {} more", total - 5);
     }
     println!("\n✓ {total} call records downloaded");
-
-    let completed = cdrs
-        .list()
-        .status(CdrExportStatus::Completed)
-        .max_items(50)
-        .all()
-        .await?;
-    println!("✓ {} completed export(s) on the account", completed.len());
     Ok(())
 }

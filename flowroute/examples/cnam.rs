@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::{Target, run_example};
+use common::{Target, run_example, skipped};
 use flowroute::{Client, Error};
 use futures_util::TryStreamExt;
 use std::process::ExitCode;
@@ -24,8 +24,8 @@ async fn main() -> ExitCode {
     run_example("CNAM", run).await
 }
 
-async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
-    let (client, target) = (&client, &target);
+async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+    let client = &client;
     let cnams = client.cnams();
 
     // Names are checked against Flowroute's rules before anything is sent.
@@ -35,25 +35,31 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
             other => return Err(format!("{name} should be refused, got {other:?}").into()),
         }
     }
-    let record = if target.may_spend() {
-        let record = cnams.create("EXAMPLE CO").await?;
-        println!(
-            "✓ submitted “{}” as {} (approved: {})",
-            record.value, record.id, record.is_approved
-        );
-        let record = cnams.update(&record.id, "EXAMPLE INC").await?;
-        println!(
-            "✓ amended {} to “{}” while it awaits review",
-            record.id, record.value
-        );
-        Some(record)
-    } else {
-        println!("– submitting skipped: it costs money on a real account; set FR_DEMO_SPEND=1");
-        None
+    let record = match target.permit() {
+        Ok(permit) => {
+            let record = cnams.create("EXAMPLE CO").await?;
+            permit.created(&record.id, format!("CNAM record {}", record.id));
+            permit.spent_on(format!("CNAM record {}", record.id));
+            println!(
+                "✓ submitted “{}” as {} (approved: {})",
+                record.value, record.id, record.is_approved
+            );
+            let record = cnams.update(&record.id, "EXAMPLE INC").await?;
+            println!(
+                "✓ amended {} to “{}” while it awaits review",
+                record.id, record.value
+            );
+            Some((record, permit))
+        }
+        Err(refused) => {
+            skipped("submitting a name", refused);
+            None
+        }
     };
 
-    match (&record, target) {
-        (Some(record), Target::Simulator(sim)) => {
+    // Every number on a real account was there before this run.
+    match (&record, target.simulator()) {
+        (Some((record, _)), Some(sim)) => {
             let mut page = client.numbers().list().limit(1).page().await?;
             let number = page
                 .items
@@ -79,9 +85,10 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
             println!("✓ approved, then presented by {}", presented.join(", "));
             cnams.unassign(&number).await?;
         }
-        (Some(_), Target::Account) => {
-            println!("– assigning skipped: Flowroute reviews the name for up to 48 hours first")
-        }
+        (Some(_), None) => skipped(
+            "assigning the name",
+            "Flowroute reviews it for up to 48 hours, and your numbers were there before this run",
+        ),
         (None, _) => {}
     }
 
@@ -99,8 +106,9 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
         );
     }
 
-    if let Some(record) = record {
+    if let Some((record, permit)) = record {
         cnams.delete(&record.id).await?;
+        permit.undone(&record.id);
         println!("✓ deleted record {}", record.id);
     }
     Ok(())

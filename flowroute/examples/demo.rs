@@ -5,14 +5,18 @@
 //! ```
 //!
 //! Without `FR_ACCESS_KEY`/`FR_SECRET_KEY` it runs against a simulator started
-//! in-process. With them it uses your account (or `FLOWROUTE_BASE_URL`); buying a
-//! number and sending a message then run only with `FR_DEMO_SPEND=1`. The
-//! destination of the message is `FR_MOBILE_NUMBER`.
+//! in-process. With them it uses your account (or `FLOWROUTE_BASE_URL`) and
+//! only reads, saying which steps it skipped, unless `FR_DEMO_SPEND=1`. Then it
+//! buys the cheapest number the search found, creates two routes to a host
+//! under example.com (or `FR_DEMO_ROUTE_HOST`), makes them that number's
+//! primary and failover routes, sends an MMS to `FR_MOBILE_NUMBER`, and ends
+//! with what it left on the account and what it cost. It never changes a
+//! number or route that was there before.
 
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{Target, run_example};
+use common::{Target, cheapest, route_host, run_example};
 use flowroute::messages::Message;
 use flowroute::routes::NewRoute;
 use flowroute::{Client, Error, MessageId, PhoneNumber};
@@ -44,7 +48,7 @@ fn done(n: u32, name: &str, outcome: impl Display) {
     println!("✓ {n:>2}. {name:<34} {outcome}");
 }
 
-fn skipped(n: u32, name: &str, why: &str) {
+fn skipped(n: u32, name: &str, why: impl Display) {
     println!("– {n:>2}. {name:<34} skipped: {why}");
 }
 
@@ -57,8 +61,8 @@ fn list(items: impl IntoIterator<Item = impl Display>) -> String {
     }
 }
 
-async fn run(client: Client, target: Target) -> Result<(), Failure> {
-    let (client, target) = (&client, &target);
+async fn run(client: Client, target: &Target) -> Result<(), Failure> {
+    let client = &client;
     let numbers = client.numbers();
 
     let name = "list available area codes";
@@ -112,78 +116,100 @@ async fn run(client: Client, target: Target) -> Result<(), Failure> {
         3,
         name,
         list(page.items.iter().map(|n| {
+            let price = |cost: Option<f64>| cost.map_or("?".into(), |c| format!("${c:.2}"));
             format!(
-                "{} (${:.2} setup)",
+                "{} ({} setup, {}/month)",
                 n.number,
-                n.setup_cost.unwrap_or_default()
+                price(n.setup_cost),
+                price(n.monthly_cost)
             )
         })),
     );
 
     let name = "purchase a phone number";
     let mut purchased = None;
-    match (page.items.first(), target.may_spend()) {
-        (None, _) => skipped(4, name, "the search found nothing to buy"),
-        (Some(_), false) => skipped(
-            4,
-            name,
-            "it costs money on a real account; set FR_DEMO_SPEND=1 to buy",
-        ),
-        (Some(candidate), true) => {
+    match (cheapest(&page.items), target.permit()) {
+        (None, _) => skipped(4, name, "the search found no number with a price to buy"),
+        (Some(_), Err(refused)) => skipped(4, name, refused),
+        (Some((candidate, setup, monthly)), Ok(permit)) => {
             let change = step(name, numbers.purchase(&candidate.number).send().await)?;
-            done(4, name, format!("bought {}", change.details.number.number));
-            purchased = Some(candidate.number.clone());
+            let bought = change.details.number.number;
+            permit.bought(&bought, setup, monthly);
+            done(
+                4,
+                name,
+                format!(
+                    "bought {bought}, the cheapest found (${setup:.2} setup, ${monthly:.2}/month)"
+                ),
+            );
+            purchased = Some(bought);
         }
     }
 
     let name = "list account phone numbers";
     let page = step(name, numbers.list().limit(3).page().await)?;
     done(5, name, list(page.items.iter().map(|n| &n.number)));
-    let Some(number_id) = purchased.or_else(|| page.items.first().map(|n| n.number.clone())) else {
-        return Err(Failure(
-            "the account has no phone number to continue with; buy one first".into(),
-        ));
-    };
+    // Reading details is harmless, so an existing number serves when none was
+    // bought; routing below only ever touches the number bought in this run.
+    let number_id = purchased
+        .clone()
+        .or_else(|| page.items.first().map(|n| n.number.clone()));
 
     let name = "list phone number details";
-    let details = step(name, numbers.get(&number_id).await)?;
-    done(
-        6,
-        name,
-        format!(
-            "{} in {}, {} (primary route {})",
-            details.number.number,
-            details.number.rate_center.as_deref().unwrap_or("?"),
-            details
-                .number
-                .state
-                .as_deref()
-                .unwrap_or("?")
-                .to_uppercase(),
-            details
-                .primary_route
-                .as_ref()
-                .map_or("none".to_string(), |r| r.to_string())
-        ),
-    );
+    match &number_id {
+        None => skipped(6, name, "the account has no phone number to look at"),
+        Some(number_id) => {
+            let details = step(name, numbers.get(number_id).await)?;
+            done(
+                6,
+                name,
+                format!(
+                    "{} in {}, {} (primary route {})",
+                    details.number.number,
+                    details.number.rate_center.as_deref().unwrap_or("?"),
+                    details
+                        .number
+                        .state
+                        .as_deref()
+                        .unwrap_or("?")
+                        .to_uppercase(),
+                    details
+                        .primary_route
+                        .as_ref()
+                        .map_or("none".to_string(), |r| r.to_string())
+                ),
+            );
+        }
+    }
 
     let routes = client.routes();
     let name = "create an inbound route";
-    let suffix = Utc::now().timestamp_subsec_nanos() % 1_000_000;
-    let new_route = NewRoute::host(
-        format!("demo{suffix}.sonsofodin.com"),
-        format!("demo route {suffix}"),
-    );
-    let route = step(name, routes.create(new_route).await)?;
-    done(
-        7,
-        name,
-        format!(
-            "route {} → {}",
-            route.id,
-            route.value.as_deref().unwrap_or("")
-        ),
-    );
+    let mut created = None;
+    match (&purchased, target.permit()) {
+        (_, Err(refused)) => skipped(7, name, refused),
+        (None, Ok(_)) => skipped(7, name, "no number was bought in this run to route"),
+        (Some(_), Ok(permit)) => {
+            // Two routes of this run's own, so that failover is never the primary.
+            let suffix = Utc::now().timestamp_subsec_nanos() % 1_000_000;
+            let mut made = Vec::new();
+            for role in ["primary", "failover"] {
+                let host = route_host(&format!("demo{suffix}-{role}"));
+                let new_route = NewRoute::host(&host, format!("demo {role} {suffix}"));
+                let route = step(name, routes.create(new_route).await)?;
+                permit.created(&route.id, format!("route {} → {host}", route.id));
+                made.push(route);
+            }
+            done(
+                7,
+                name,
+                list(
+                    made.iter()
+                        .map(|r| format!("route {} → {}", r.id, r.value.as_deref().unwrap_or(""))),
+                ),
+            );
+            created = Some((made[0].id.clone(), made[1].id.clone()));
+        }
+    }
 
     let name = "list inbound routes";
     let page = step(name, routes.list().limit(3).page().await)?;
@@ -196,43 +222,50 @@ async fn run(client: Client, target: Target) -> Result<(), Failure> {
                 .map(|r| format!("{} ({})", r.id, r.route_type)),
         ),
     );
-    let primary = page.items.get(1).map_or(&route.id, |r| &r.id);
-    let failover = page.items.get(2).map_or(&route.id, |r| &r.id);
 
-    let name = "update primary voice route";
-    step(name, routes.set_primary(&number_id, primary).await)?;
-    done(9, name, format!("{number_id} → route {primary}"));
-
-    let name = "update failover voice route";
-    step(name, routes.set_failover(&number_id, failover).await)?;
-    done(10, name, format!("{number_id} → route {failover}"));
+    let primary_name = "update primary voice route";
+    let failover_name = "update failover voice route";
+    match (&purchased, created, target.permit()) {
+        (_, _, Err(refused)) => {
+            skipped(9, primary_name, refused);
+            skipped(10, failover_name, refused);
+        }
+        (Some(number), Some((primary, failover)), Ok(_)) => {
+            step(primary_name, routes.set_primary(number, &primary).await)?;
+            done(9, primary_name, format!("{number} → route {primary}"));
+            step(failover_name, routes.set_failover(number, &failover).await)?;
+            done(10, failover_name, format!("{number} → route {failover}"));
+        }
+        _ => {
+            let why = "only a number bought in this run is routed, to routes made in this run";
+            skipped(9, primary_name, why);
+            skipped(10, failover_name, why);
+        }
+    }
 
     let messages = client.messages();
     let name = "send a message";
     let mut sent: Option<MessageId> = None;
-    if !target.may_spend() {
-        skipped(
-            11,
-            name,
-            "it costs money on a real account; set FR_DEMO_SPEND=1 to send",
-        );
-    } else {
-        let to = match (std::env::var("FR_MOBILE_NUMBER"), target) {
-            (Ok(n), _) => n,
-            (Err(_), Target::Simulator(_)) => SIMULATED_MOBILE.to_string(),
-            (Err(_), Target::Account) => {
-                return Err(Failure(
-                    "send a message needs FR_MOBILE_NUMBER, the phone to send to".into(),
-                ));
-            }
-        };
-        let to = PhoneNumber::parse(&to).map_err(|e| Failure(format!("FR_MOBILE_NUMBER: {e}")))?;
-        let mms = Message::mms(number_id.clone(), to.clone())
-            .body("hello there")
-            .media_url("http://s3.amazonaws.com/barkpost-assets/50+GIFs/37.gif");
-        let id = step(name, messages.send(mms).await)?;
-        done(11, name, format!("MMS to {to}: {id}"));
-        sent = Some(id);
+    let mobile = match (std::env::var("FR_MOBILE_NUMBER"), target.simulator()) {
+        (Ok(n), _) => Some(n),
+        (Err(_), Some(_)) => Some(SIMULATED_MOBILE.to_string()),
+        (Err(_), None) => None,
+    };
+    match (target.permit(), mobile, number_id) {
+        (Err(refused), _, _) => skipped(11, name, refused),
+        (Ok(_), None, _) => skipped(11, name, "set FR_MOBILE_NUMBER to the phone to send to"),
+        (Ok(_), _, None) => skipped(11, name, "the account has no phone number to send from"),
+        (Ok(permit), Some(to), Some(number_id)) => {
+            let to =
+                PhoneNumber::parse(&to).map_err(|e| Failure(format!("FR_MOBILE_NUMBER: {e}")))?;
+            let mms = Message::mms(number_id, to.clone())
+                .body("hello there")
+                .media_url("http://s3.amazonaws.com/barkpost-assets/50+GIFs/37.gif");
+            let id = step(name, messages.send(mms).await)?;
+            permit.spent_on(format!("an MMS to {to}"));
+            done(11, name, format!("MMS to {to}: {id}"));
+            sent = Some(id);
+        }
     }
 
     let name = "look up a set of messages";
@@ -275,7 +308,7 @@ async fn run(client: Client, target: Target) -> Result<(), Failure> {
             );
         }
     }
-    println!("\nAll steps done.");
+    println!("\nDone.");
     Ok(())
 }
 

@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{Target, run_example};
+use common::{Target, run_example, skipped};
 use flowroute::e911::{E911AddressType, E911Country, NewE911Address};
 use flowroute::{Client, Error};
 use futures_util::TryStreamExt;
@@ -23,8 +23,8 @@ async fn main() -> ExitCode {
     run_example("E911", run).await
 }
 
-async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
-    let (client, target) = (&client, &target);
+async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+    let client = &client;
     let e911s = client.e911s();
     let office = NewE911Address::new()
         .label(format!("examples/e911 {}", chrono::Utc::now().timestamp()))
@@ -61,21 +61,26 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
     e911s.validate(&office).await?;
     println!("✓ 666 Main St, Suite 333, Seattle is a valid emergency address");
 
-    let saved = if target.may_spend() {
-        let saved = e911s.create(office).await?;
-        println!(
-            "✓ saved as {}: {} {}, {}",
-            saved.id, saved.street_number, saved.street_name, saved.city
-        );
-        let saved = e911s.update(&saved.id).first_name("Minerva").send().await?;
-        println!(
-            "✓ address {} now names {} {}",
-            saved.id, saved.first_name, saved.last_name
-        );
-        Some(saved)
-    } else {
-        println!("– saving skipped: it costs money on a real account; set FR_DEMO_SPEND=1");
-        None
+    let saved = match target.permit() {
+        Ok(permit) => {
+            let saved = e911s.create(office).await?;
+            permit.created(&saved.id, format!("E911 address {}", saved.id));
+            permit.spent_on(format!("E911 address {}", saved.id));
+            println!(
+                "✓ saved as {}: {} {}, {}",
+                saved.id, saved.street_number, saved.street_name, saved.city
+            );
+            let saved = e911s.update(&saved.id).first_name("Minerva").send().await?;
+            println!(
+                "✓ address {} now names {} {}",
+                saved.id, saved.first_name, saved.last_name
+            );
+            Some((saved, permit))
+        }
+        Err(refused) => {
+            skipped("saving an address", refused);
+            None
+        }
     };
 
     // Filters narrow the list; `max_items` caps it across pages.
@@ -91,8 +96,12 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
         println!("✓ on file in Seattle: {} ({})", address.label, address.id);
     }
 
-    let Some(saved) = saved else { return Ok(()) };
-    if let Target::Simulator(_) = target {
+    let Some((saved, permit)) = saved else {
+        return Ok(());
+    };
+    // Every number on a real account was there before this run, and a
+    // made-up address on one would misdirect its 911 calls.
+    if target.simulator().is_some() {
         let mut page = client.numbers().list().limit(1).page().await?;
         let number = page
             .items
@@ -108,9 +117,13 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
         // An address in use cannot be deleted: take it off the number first.
         e911s.remove_from_number(&number).await?;
     } else {
-        println!("– assigning skipped: a made-up address on your number would misdirect 911 calls");
+        skipped(
+            "assigning the address",
+            "a made-up address on your number would misdirect 911 calls",
+        );
     }
     e911s.delete(&saved.id).await?;
+    permit.undone(&saved.id);
     println!("✓ deleted address {}", saved.id);
     Ok(())
 }

@@ -9,12 +9,13 @@
 //! Without `FR_ACCESS_KEY`/`FR_SECRET_KEY` it runs against a simulator started
 //! in-process. With them it uses your account; sending then runs only with
 //! `FR_DEMO_SPEND=1`, to the phone in `FR_MOBILE_NUMBER`, from the first number
-//! on the account (or `FR_FROM_NUMBER`).
+//! on the account (or `FR_FROM_NUMBER`); sending changes nothing on that
+//! number, and the run ends with what it was billed for.
 
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{Target, run_example};
+use common::{Target, run_example, skipped};
 use flowroute::messages::{CallbackType, Message};
 use flowroute::{Client, Error, PhoneNumber};
 use futures_util::TryStreamExt;
@@ -28,8 +29,8 @@ async fn main() -> ExitCode {
     run_example("Messages", run).await
 }
 
-async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
-    let (client, target) = (&client, &target);
+async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+    let client = &client;
     let messages = client.messages();
     let from = match std::env::var("FR_FROM_NUMBER") {
         Ok(number) => PhoneNumber::parse(&number)?,
@@ -57,29 +58,33 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
         sms.segments()
     );
 
-    if !target.may_spend() {
-        println!("– sending skipped: it costs money on a real account; set FR_DEMO_SPEND=1");
-    } else if mobile.is_none() && matches!(target, Target::Account) {
-        println!("– sending skipped: set FR_MOBILE_NUMBER to the phone to send to");
-    } else {
-        let id = messages.send(sms).await?;
-        println!("✓ sent an SMS {from} → {to}: {id}");
-        let mms = Message::mms(from.clone(), to.clone())
-            .body("and a picture")
-            .media_url("http://s3.amazonaws.com/barkpost-assets/50+GIFs/37.gif");
-        println!("✓ sent an MMS {from} → {to}: {}", messages.send(mms).await?);
+    match target.permit() {
+        Err(refused) => skipped("sending", refused),
+        Ok(_) if mobile.is_none() && target.simulator().is_none() => {
+            skipped("sending", "set FR_MOBILE_NUMBER to the phone to send to")
+        }
+        Ok(permit) => {
+            let id = messages.send(sms).await?;
+            permit.spent_on(format!("an SMS to {to}"));
+            println!("✓ sent an SMS {from} → {to}: {id}");
+            let mms = Message::mms(from.clone(), to.clone())
+                .body("and a picture")
+                .media_url("http://s3.amazonaws.com/barkpost-assets/50+GIFs/37.gif");
+            println!("✓ sent an MMS {from} → {to}: {}", messages.send(mms).await?);
+            permit.spent_on(format!("an MMS to {to}"));
 
-        // Receipts arrive within moments on the simulator, seconds on Flowroute.
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        let mdr = messages.get(&id).await?;
-        let cost = mdr.amount_display.unwrap_or_default();
-        println!("✓ the SMS is {} and cost {cost}", mdr.status);
-        for dlr in &mdr.delivery_receipts {
-            let status = dlr.status.as_deref().unwrap_or("?");
-            println!(
-                "✓ its receipt level {}: {status}",
-                dlr.level.unwrap_or_default()
-            );
+            // Receipts arrive within moments on the simulator, seconds on Flowroute.
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let mdr = messages.get(&id).await?;
+            let cost = mdr.amount_display.unwrap_or_default();
+            println!("✓ the SMS is {} and cost {cost}", mdr.status);
+            for dlr in &mdr.delivery_receipts {
+                let status = dlr.status.as_deref().unwrap_or("?");
+                println!(
+                    "✓ its receipt level {}: {status}",
+                    dlr.level.unwrap_or_default()
+                );
+            }
         }
     }
 
@@ -97,10 +102,21 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
 
     for kind in [CallbackType::SmsCallback, CallbackType::SmsDlrCallback] {
         match messages.account_callback(kind.clone()).await {
-            Ok(callback) => println!("✓ {kind} → {}", callback.callback_url.unwrap_or_default()),
+            Ok(callback) => {
+                let url = callback.callback_url.unwrap_or_default();
+                println!("✓ {kind} → {}", origin(&url))
+            }
             Err(e) if e.status().is_some_and(|s| s == 404) => println!("✓ {kind}: none set"),
             Err(e) => return Err(e.into()),
         }
     }
     Ok(())
+}
+
+/// A callback URL's scheme and host: its path often holds a secret token.
+fn origin(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(url) => format!("{}://{}/…", url.scheme(), url.host_str().unwrap_or("?")),
+        Err(_) => "(not a URL)".into(),
+    }
 }

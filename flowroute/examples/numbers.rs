@@ -6,12 +6,13 @@
 //! ```
 //!
 //! Without `FR_ACCESS_KEY`/`FR_SECRET_KEY` it runs against a simulator started
-//! in-process. With them it uses your account; buying a number (and renaming
-//! it) then runs only with `FR_DEMO_SPEND=1`.
+//! in-process. With them it uses your account and only reads, unless
+//! `FR_DEMO_SPEND=1`: then it buys the cheapest number found, renames that
+//! number (and no other), and ends with what it cost.
 
 mod common;
 
-use common::{Target, run_example};
+use common::{Target, cheapest, run_example, skipped};
 use flowroute::numbers::{AvailableNumberType, SearchOrderBy};
 use flowroute::{Client, Error};
 use futures_util::TryStreamExt;
@@ -22,8 +23,8 @@ async fn main() -> ExitCode {
     run_example("Numbers", run).await
 }
 
-async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
-    let (client, target) = (&client, &target);
+async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+    let client = &client;
     let numbers = client.numbers();
 
     // `max_items` caps the whole list, across pages; `all()` collects it.
@@ -57,20 +58,23 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
         println!("  … more for sale (the next page starts at offset {next})");
     }
 
-    match (found.items.first(), target.may_spend()) {
-        (None, _) => println!("– buying skipped: the search found nothing"),
-        (Some(_), false) => {
-            println!("– buying skipped: it costs money on a real account; set FR_DEMO_SPEND=1")
-        }
-        (Some(pick), true) => {
+    match (cheapest(&found.items), target.permit()) {
+        (None, _) => skipped("buying", "the search found no number with a price"),
+        (Some(_), Err(refused)) => skipped("buying", refused),
+        (Some((pick, setup, monthly)), Ok(permit)) => {
             let purchase = numbers.purchase(&pick.number).messaging_enabled(true);
             let change = purchase.send().await?;
+            permit.bought(&pick.number, setup, monthly);
             let messaging = if change.messaging_provisioning_failed {
                 "could not be enabled"
             } else {
                 "enabled"
             };
-            println!("✓ bought {} (messaging {messaging})", pick.number);
+            println!(
+                "✓ bought {}, the cheapest found (messaging {messaging})",
+                pick.number
+            );
+            // Renaming is a change too, but only of the number just bought.
             let renamed = numbers
                 .update(&pick.number)
                 .alias("examples/numbers")

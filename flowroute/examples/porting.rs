@@ -7,7 +7,8 @@
 //!
 //! Without `FR_ACCESS_KEY`/`FR_SECRET_KEY` it runs against a simulator started
 //! in-process. With them it uses your account; nothing here costs money or
-//! changes the account. Check your own numbers by listing them in
+//! changes the account (the check is a read), so it does the same with or
+//! without `FR_DEMO_SPEND`. Check your own numbers by listing them in
 //! `FR_PORT_NUMBERS`, separated by commas.
 
 mod common;
@@ -22,7 +23,7 @@ async fn main() -> ExitCode {
     run_example("Porting", run).await
 }
 
-async fn run(client: Client, _target: Target) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(client: Client, _target: &Target) -> Result<(), Box<dyn std::error::Error>> {
     let client = &client;
     let porting = client.porting();
 

@@ -6,12 +6,14 @@
 //! ```
 //!
 //! Without `FR_ACCESS_KEY`/`FR_SECRET_KEY` it runs against a simulator started
-//! in-process. With them it uses your account: the routes it creates are
-//! deleted at the end, and it leaves your numbers' routing alone.
+//! in-process. With them it uses your account and only lists, unless
+//! `FR_DEMO_SPEND=1`: then it creates two routes to a host under example.com
+//! (or `FR_DEMO_ROUTE_HOST`), renames one and deletes both, and leaves your
+//! numbers' routing alone.
 
 mod common;
 
-use common::{Target, run_example};
+use common::{Permit, Target, route_host, run_example, skipped};
 use flowroute::Client;
 use flowroute::routes::{NewRoute, RouteType};
 use futures_util::TryStreamExt;
@@ -22,8 +24,8 @@ async fn main() -> ExitCode {
     run_example("Routes", run).await
 }
 
-async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
-    let (client, target) = (&client, &target);
+async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+    let client = &client;
     let routes = client.routes();
 
     let edges = routes.edge_strategies().await?;
@@ -33,26 +35,12 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
         .collect();
     println!("✓ edge strategies: {}", names.join(", "));
 
-    // Aliases must be unique on the account.
-    let tag = chrono::Utc::now().timestamp_subsec_micros();
-    let mut office = NewRoute::host("sip.example.com:5060", format!("office {tag}"));
-    if let Some(edge) = edges.first() {
-        office = office.edge_strategy_id(edge.id);
+    match target.permit() {
+        Ok(permit) => {
+            create_and_delete(client, target, permit, edges.first().map(|e| e.id)).await?
+        }
+        Err(refused) => skipped("creating, renaming and deleting routes", refused),
     }
-    let office = routes.create(office).await?;
-    let desk = NewRoute::uri(
-        "sip:desk@pbx.example.com;transport=tls",
-        format!("desk {tag}"),
-    );
-    let desk = routes.create(desk).await?;
-    for route in [&office, &desk] {
-        let to = route.value.as_deref().unwrap_or("?");
-        println!("✓ created {} route {} → {to}", route.route_type, route.id);
-    }
-
-    let alias = format!("front desk {tag}");
-    let renamed = routes.update(&desk.id).alias(&alias).send().await?;
-    println!("✓ route {} is now “{alias}”", renamed.id);
 
     // A filtered list, streamed: pages are fetched as the loop reads them.
     let hosts = routes
@@ -65,8 +53,45 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
         let alias = route.alias.as_deref().unwrap_or("no alias");
         println!("✓ host route {} ({alias})", route.id);
     }
+    Ok(())
+}
 
-    if let Target::Simulator(_) = target {
+/// Creates two routes, renames one, routes a number to them on the in-process
+/// simulator only, and deletes both: the account ends as it began.
+async fn create_and_delete(
+    client: &Client,
+    target: &Target,
+    permit: Permit<'_>,
+    edge: Option<i32>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let routes = client.routes();
+    // Aliases must be unique on the account.
+    let tag = chrono::Utc::now().timestamp_subsec_micros();
+    let host = route_host("sip");
+    let mut office = NewRoute::host(format!("{host}:5060"), format!("office {tag}"));
+    if let Some(edge) = edge {
+        office = office.edge_strategy_id(edge);
+    }
+    let office = routes.create(office).await?;
+    permit.created(&office.id, format!("route {} (office {tag})", office.id));
+    let desk = NewRoute::uri(
+        format!("sip:desk@{host};transport=tls"),
+        format!("desk {tag}"),
+    );
+    let desk = routes.create(desk).await?;
+    permit.created(&desk.id, format!("route {} (desk {tag})", desk.id));
+    for route in [&office, &desk] {
+        let to = route.value.as_deref().unwrap_or("?");
+        println!("✓ created {} route {} → {to}", route.route_type, route.id);
+    }
+
+    let alias = format!("front desk {tag}");
+    let renamed = routes.update(&desk.id).alias(&alias).send().await?;
+    println!("✓ route {} is now “{alias}”", renamed.id);
+
+    // Every number on a real account was there before this run: only the
+    // simulator's are ours to route.
+    if target.simulator().is_some() {
         let mut page = client.numbers().list().limit(1).page().await?;
         let number = page
             .items
@@ -96,11 +121,16 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
         routes.remove_failover(&number).await?;
         println!("✓ {number} has no primary or failover route now");
     } else {
-        println!("– routing a number skipped: it would send your calls to example hosts");
+        skipped(
+            "routing a number",
+            "every number on your account was there before this run",
+        );
     }
 
-    routes.delete(&office.id).await?;
-    routes.delete(&desk.id).await?;
+    for route in [&office, &desk] {
+        routes.delete(&route.id).await?;
+        permit.undone(&route.id);
+    }
     println!("✓ deleted routes {} and {}", office.id, desk.id);
     Ok(())
 }

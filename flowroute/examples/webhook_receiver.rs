@@ -10,14 +10,16 @@
 //! in-process: it has the simulator deliver an inbound SMS, sends an SMS to
 //! get its two receipts, and exits once the three events arrived.
 //!
-//! With them it listens on `0.0.0.0:8080` until Ctrl-C. Expose that port at a public https URL (a reverse proxy or a
-//! tunnel) and put the URL in `FR_WEBHOOK_URL`: the example then registers it,
-//! with an unguessable token appended, as the account's callbacks, and puts
-//! the previous callbacks back when it stops.
+//! With them it listens on `0.0.0.0:8080` (or `FR_WEBHOOK_LISTEN`) until
+//! Ctrl-C. Expose that port at a public https URL (a reverse proxy or a
+//! tunnel) and put the URL in `FR_WEBHOOK_URL`: with `FR_DEMO_SPEND=1` too, the
+//! example then registers it, with an unguessable token appended, as the
+//! account's callbacks, and puts the previous callbacks back when it stops.
+//! Without `FR_DEMO_SPEND=1` it changes nothing and prints the URL to register.
 
 mod common;
 
-use common::{Target, run_example};
+use common::{Target, run_example, skipped};
 use flowroute::Client;
 use flowroute::messages::{CallbackType, Message};
 use flowroute::webhooks::{Event, Receiver};
@@ -34,8 +36,8 @@ async fn main() -> ExitCode {
     run_example("Webhook receiver", run).await
 }
 
-async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::Error>> {
-    let (client, target) = (&client, &target);
+async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::Error>> {
+    let client = &client;
     // The handler only passes events on; answering 200 tells Flowroute to stop resending.
     let (events_in, mut events) = unbounded_channel();
     let token = random_token();
@@ -46,23 +48,30 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
     .token(&token)?
     .into_router();
 
-    let address = match target {
-        Target::Simulator(_) => "127.0.0.1:0",
-        Target::Account => "0.0.0.0:8080",
+    let address = match target.simulator() {
+        Some(_) => "127.0.0.1:0".to_string(),
+        None => std::env::var("FR_WEBHOOK_LISTEN").unwrap_or_else(|_| "0.0.0.0:8080".into()),
     };
-    let listener = tokio::net::TcpListener::bind(address).await?;
+    let listener = tokio::net::TcpListener::bind(&address).await?;
     let local = listener.local_addr()?;
     tokio::spawn(async move { axum::serve(listener, app).await });
     println!("✓ receiver listening on http://{local}/");
 
-    let public = match target {
-        Target::Simulator(_) => Some(format!("http://{local}")),
-        Target::Account => std::env::var("FR_WEBHOOK_URL").ok(),
+    let public = match target.simulator() {
+        Some(_) => Some(format!("http://{local}")),
+        None => std::env::var("FR_WEBHOOK_URL").ok(),
     };
     let messages = client.messages();
     let mut previous = Vec::new();
-    match public {
-        Some(base) => {
+    // The callbacks are account-wide: they take every inbound SMS and receipt
+    // away from wherever they went before, until put back below.
+    match (public, target.permit()) {
+        (Some(base), Err(refused)) => {
+            skipped("registering the callbacks", refused);
+            let base = base.trim_end_matches('/');
+            println!("  to receive webhooks here, register {base}/{token} yourself");
+        }
+        (Some(base), Ok(permit)) => {
             let base = base.trim_end_matches('/');
             let url = format!("{base}/{token}");
             for kind in KINDS {
@@ -71,19 +80,25 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
                     Err(e) if e.status().is_some_and(|s| s == 404) => None,
                     Err(e) => return Err(e.into()),
                 };
+                // The old URL may hold its receiver's token: not printed.
+                let was = if before.is_some() { "set" } else { "unset" };
                 previous.push((kind.clone(), before));
                 messages.set_account_callback(kind.clone(), &url).await?;
+                permit.created(
+                    &kind,
+                    format!("the account's {kind}, set to {base}/<token> (it was {was})"),
+                );
                 println!("✓ {kind} → {base}/<token>");
             }
         }
-        None => println!(
+        (None, _) => println!(
             "– callbacks left alone: expose http://{local}/ publicly and set FR_WEBHOOK_URL to that URL, or register <that URL>/{token} yourself"
         ),
     }
 
-    let outcome = match target {
-        Target::Simulator(sim) => converse(client, sim, &mut events).await,
-        Target::Account => {
+    let outcome = match target.simulator() {
+        Some(sim) => converse(client, sim, &mut events).await,
+        None => {
             println!("  waiting for webhooks; Ctrl-C to stop");
             loop {
                 tokio::select! {
@@ -93,12 +108,16 @@ async fn run(client: Client, target: Target) -> Result<(), Box<dyn std::error::E
             }
         }
     };
-    for (kind, url) in previous {
-        match url {
-            Some(url) => messages.set_account_callback(kind.clone(), url).await?,
-            None => messages.remove_account_callback(kind.clone()).await?,
+    // Only reached with a permit: `previous` is empty without one.
+    if let Ok(permit) = target.permit() {
+        for (kind, url) in previous {
+            match url {
+                Some(url) => messages.set_account_callback(kind.clone(), url).await?,
+                None => messages.remove_account_callback(kind.clone()).await?,
+            }
+            permit.undone(&kind);
+            println!("✓ {kind} put back as it was");
         }
-        println!("✓ {kind} put back as it was");
     }
     outcome
 }
