@@ -41,12 +41,11 @@ async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::
     // The handler only passes events on; answering 200 tells Flowroute to stop resending.
     let (events_in, mut events) = unbounded_channel();
     let token = random_token();
-    let app = Receiver::new(move |event: Event| {
+    let receiver = Receiver::new(move |event: Event| {
         let sent = events_in.send(event);
         async move { sent.map_err(|_| "the example has stopped listening") }
     })
-    .token(&token)?
-    .into_router();
+    .token(&token)?;
 
     let address = match target.simulator() {
         Some(_) => "127.0.0.1:0".to_string(),
@@ -54,7 +53,16 @@ async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::
     };
     let listener = tokio::net::TcpListener::bind(&address).await?;
     let local = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    // Every bound set: header and request timeouts, body limit, connection cap.
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        receiver
+            .serve(listener)
+            .with_graceful_shutdown(async {
+                stopped.await.ok();
+            })
+            .await
+    });
     println!("✓ receiver listening on http://{local}/");
 
     let public = match target.simulator() {
@@ -119,6 +127,9 @@ async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::
             println!("✓ {kind} put back as it was");
         }
     }
+    // Flowroute no longer sends here: let a delivery in flight finish, then stop.
+    let _ = stop.send(());
+    server.await?;
     outcome
 }
 

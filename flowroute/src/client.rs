@@ -107,6 +107,15 @@ impl Client {
         self.with_settings(|s| s.request_timeout = timeout)
     }
 
+    /// A client that sends only requests that change nothing on the account
+    /// (every `GET`, E911 validation, the portability check) and refuses the
+    /// rest with [`Error::Config`] before sending anything; it shares this
+    /// one's connections. For dry runs, dashboards and demos against a live
+    /// account; see [`ClientBuilder::read_only`].
+    pub fn read_only(&self) -> Client {
+        self.with_settings(|s| s.read_only = true)
+    }
+
     /// A client whose calls, retries included, end after `deadline`; it shares
     /// this one's connections.
     pub fn with_deadline(&self, deadline: Duration) -> Client {
@@ -179,6 +188,7 @@ pub struct ClientBuilder {
     deadline: Option<Duration>,
     max_response_bytes: Option<usize>,
     reveal_bodies: bool,
+    read_only: bool,
     clock: Option<Arc<dyn Clock>>,
 }
 
@@ -251,6 +261,15 @@ impl ClientBuilder {
     /// to debug a decoding failure.
     pub fn reveal_bodies_in_errors(mut self, reveal: bool) -> Self {
         self.reveal_bodies = reveal;
+        self
+    }
+
+    /// Makes the client read-only: operations that would change the account
+    /// (buying, routing, sending, creating, deleting…) fail with
+    /// [`Error::Config`] before any request; reads and the two checks sent as
+    /// `POST` (E911 validation, portability) go through. Default off.
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
         self
     }
 
@@ -342,6 +361,7 @@ impl ClientBuilder {
                 .max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             reveal_bodies: self.reveal_bodies,
+            read_only: self.read_only,
             clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
         };
         let transport = Transport {
@@ -371,6 +391,7 @@ impl fmt::Debug for ClientBuilder {
             .field("deadline", &self.deadline)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("reveal_bodies", &self.reveal_bodies)
+            .field("read_only", &self.read_only)
             .finish_non_exhaustive()
     }
 }

@@ -47,18 +47,23 @@ pub enum Idempotency {
     Never,
 }
 
+/// Whether an operation changes nothing on the account: every `GET`, and the
+/// two checks sent as `POST` (E911 validation, number portability).
+pub(crate) fn only_reads(op: &OperationSpec) -> bool {
+    op.method == "GET" || matches!(op.id, "validate_e911_address" | "check_number_portability")
+}
+
 /// The retry class of an operation; see the [module docs](self).
 pub fn idempotency(op: &OperationSpec) -> Idempotency {
     match op.id {
         "send_a_message" | "purchase_a_phone_number" => Idempotency::Never,
-        "validate_e911_address" | "check_number_portability" => Idempotency::Idempotent,
+        _ if only_reads(op) => Idempotency::Idempotent,
         id if id.starts_with("create_")
             || id.starts_with("delete_")
             || id == "release_a_phone_number" =>
         {
             Idempotency::NotIdempotent
         }
-        _ if op.method == "GET" => Idempotency::Idempotent,
         id if ["set_", "update_", "assign_", "remove_", "unassign_"]
             .iter()
             .any(|p| id.starts_with(p)) =>

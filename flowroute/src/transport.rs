@@ -41,6 +41,8 @@ struct Exchange {
     too_large: Option<usize>,
     redirect: Option<Redirect>,
     reveal_bodies: bool,
+    /// The client is read-only and the operation would change the account.
+    refused_write: bool,
     attempts: u32,
 }
 
@@ -76,6 +78,7 @@ pub(crate) struct Settings {
     pub(crate) deadline: Duration,
     pub(crate) max_response_bytes: usize,
     pub(crate) reveal_bodies: bool,
+    pub(crate) read_only: bool,
     pub(crate) clock: Arc<dyn Clock>,
 }
 
@@ -88,6 +91,7 @@ impl fmt::Debug for Settings {
             .field("deadline", &self.deadline)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("reveal_bodies", &self.reveal_bodies)
+            .field("read_only", &self.read_only)
             .finish_non_exhaustive()
     }
 }
@@ -122,6 +126,18 @@ impl Execute for Transport {
                 x.operation = Some(operation.id);
                 x.reveal_bodies = self.settings.reveal_bodies;
             });
+            if self.settings.read_only && !retry::only_reads(operation) {
+                note(|x| x.refused_write = true);
+                // Nothing is sent; progenitor needs an answer to hand back,
+                // and `recover` turns this one into the refusal.
+                return Ok(rebuild(
+                    StatusCode::FORBIDDEN,
+                    Version::HTTP_11,
+                    HeaderMap::new(),
+                    request.url().clone(),
+                    reqwest::Body::from(Bytes::new()),
+                ));
+            }
             let headers = request.headers_mut();
             headers.insert(AUTHORIZATION, self.authorization.clone());
             headers.insert(USER_AGENT, self.user_agent.clone());
@@ -418,6 +434,11 @@ where
 
 async fn recover<T: DeserializeOwned>(e: RawError, x: Exchange) -> Result<(StatusCode, T), Error> {
     let operation = x.operation.unwrap_or("an unknown operation");
+    if x.refused_write {
+        return Err(Error::config(format!(
+            "the client is read-only (`read_only`), and {operation} would change the account; nothing was sent"
+        )));
+    }
     if let Some(limit) = x.too_large {
         return Err(Error::ResponseTooLarge { operation, limit });
     }

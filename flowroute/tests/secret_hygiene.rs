@@ -158,15 +158,27 @@ async fn demo(client: &Client) {
     assert_eq!(details.number.number, number);
 
     let routes = client.routes();
-    let route = routes
-        .create(NewRoute::host("demo1.sonsofodin.com", "demo route 1"))
+    // As the demo does: two routes of its own, never one for both roles.
+    let primary = routes
+        .create(NewRoute::host("primary.demo.example.com", "demo primary"))
         .await
         .unwrap();
-    let page = routes.list().limit(3).page().await.unwrap();
-    let primary = page.items.get(1).map_or(&route.id, |r| &r.id);
-    let failover = page.items.get(2).map_or(&route.id, |r| &r.id);
-    routes.set_primary(&number, primary).await.unwrap();
-    routes.set_failover(&number, failover).await.unwrap();
+    let failover = routes
+        .create(NewRoute::host("failover.demo.example.com", "demo failover"))
+        .await
+        .unwrap();
+    assert!(
+        !routes
+            .list()
+            .limit(3)
+            .page()
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    routes.set_primary(&number, &primary.id).await.unwrap();
+    routes.set_failover(&number, &failover.id).await.unwrap();
 
     let messages = client.messages();
     let mms = Message::mms(number.clone(), PhoneNumber::parse(DESTINATION).unwrap())

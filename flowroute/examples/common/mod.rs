@@ -196,6 +196,9 @@ async fn connect() -> Result<(Client, Target), Box<dyn std::error::Error>> {
     match (set(ENV_ACCESS_KEY), set(ENV_SECRET_KEY)) {
         (true, true) => {
             let client = Client::from_env()?;
+            // Without a permit, the SDK itself refuses any change, whatever
+            // an example's code calls.
+            let client = if spend { client } else { client.read_only() };
             return Ok((
                 client,
                 Target {
