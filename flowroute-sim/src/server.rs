@@ -92,16 +92,14 @@ async fn handle(ctx: Ctx, router: Router, request: Request<Incoming>) -> Result<
     if path == "/__sim" || path.starts_with("/__sim/") {
         return Ok(finish(call(router, request).await));
     }
-    let mut record = RequestRecord {
-        method: request.method().as_str().to_string(),
-        path,
-        query: request.uri().query().map(str::to_string),
-        has_body: announces_body(request.headers()),
-        status: None,
-        mdr_id: None,
-        fault: None,
-    };
-    let fault = ctx.faults().take(&record.method, &record.path);
+    let mut record = RequestRecord::unanswered(
+        request.method().as_str(),
+        &path,
+        request.uri().query(),
+        announces_body(request.headers()),
+    );
+    // Rules match the whole path, not the log's capped copy.
+    let fault = ctx.faults().take(request.method().as_str(), &path);
     record.fault = fault.as_ref().map(Fault::label);
     match &fault {
         Some(Fault::Drop(DropPoint::BeforeRequest)) => {
