@@ -27,6 +27,10 @@ pub(crate) struct Config {
     pub(crate) timing: Timing,
     /// Entries kept by each of the request and webhook logs.
     pub(crate) log_capacity: usize,
+    /// How long a connection may wait for a complete request head.
+    pub(crate) idle_timeout: Duration,
+    /// Connections served at once; at least 1.
+    pub(crate) max_connections: usize,
 }
 
 #[derive(Debug)]

@@ -89,6 +89,15 @@
 //! the first number it gets is above its `after` + 1.
 //! [`Simulator::requests_page`] and [`Simulator::webhook_deliveries_page`]
 //! do the same in process.
+//!
+//! # Connections
+//!
+//! Connection state is bounded as well: one that goes
+//! [`idle_timeout`](SimulatorBuilder::idle_timeout) (default 60 s) without a
+//! complete request head, whether idle between keep-alive requests or sent
+//! slowly, is closed; and at most
+//! [`max_connections`](SimulatorBuilder::max_connections) (default 1024)
+//! are served at once, further ones waiting in the listener's backlog.
 
 #![deny(missing_docs, missing_debug_implementations)]
 #![forbid(unsafe_code)]

@@ -35,6 +35,8 @@ pub struct SimulatorBuilder {
     cnam_approval_delay: Option<Duration>,
     cdr_export_delay: Duration,
     log_capacity: usize,
+    idle_timeout: Duration,
+    max_connections: usize,
     bind: SocketAddr,
 }
 
@@ -48,6 +50,8 @@ impl std::fmt::Debug for SimulatorBuilder {
             .field("cnam_approval_delay", &self.cnam_approval_delay)
             .field("cdr_export_delay", &self.cdr_export_delay)
             .field("log_capacity", &self.log_capacity)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
             .field("bind", &self.bind)
             .finish_non_exhaustive()
     }
@@ -64,6 +68,8 @@ impl Default for SimulatorBuilder {
             cnam_approval_delay: None,
             cdr_export_delay: Duration::ZERO,
             log_capacity: DEFAULT_LOG_CAPACITY,
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 1024,
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
         }
     }
@@ -125,6 +131,23 @@ impl SimulatorBuilder {
         self
     }
 
+    /// How long a connection may go without a complete request head before
+    /// the simulator closes it (default 60 s): an idle keep-alive connection,
+    /// or a client sending its head too slowly, does not hold a task and a
+    /// read buffer forever.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// Connections served at once (default 1024, at least 1). Further ones
+    /// wait, unanswered, in the listener's backlog until one closes, so
+    /// clients cannot make the simulator hold unbounded connection state.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
     /// Address to listen on (default `127.0.0.1:0`, an OS-assigned port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.bind = addr;
@@ -159,6 +182,8 @@ impl SimulatorBuilder {
                 cdr_export_delay: self.cdr_export_delay,
             },
             log_capacity: self.log_capacity,
+            idle_timeout: self.idle_timeout,
+            max_connections: self.max_connections,
         };
         let ctx = Ctx::new(
             config,
