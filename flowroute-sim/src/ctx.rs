@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 
 use crate::faults::FaultBook;
 use crate::records::{RequestPage, RequestRecord, WebhookDelivery, WebhookPage, capped};
@@ -15,6 +15,12 @@ use crate::state::{State, Timing};
 
 /// Flowroute retries a webhook four times after the first attempt (catalogue §5).
 pub(crate) const WEBHOOK_RETRIES: u32 = 4;
+
+/// Webhook POSTs the simulator has open at once. Each holds an outgoing
+/// connection until answered (or the 10 s timeout), so receivers that
+/// answer slowly would otherwise have every send and inbound message take
+/// another socket; further attempts wait for a free slot.
+pub const MAX_WEBHOOKS_IN_FLIGHT: usize = 128;
 
 /// Settings fixed when the simulator starts.
 #[derive(Debug, Clone)]
@@ -41,6 +47,7 @@ pub(crate) struct Inner {
     faults: Mutex<FaultBook>,
     requests: Mutex<Ring<RequestRecord>>,
     webhooks: Mutex<Ring<WebhookDelivery>>,
+    webhook_slots: Semaphore,
     http: reqwest::Client,
     runtime: tokio::runtime::Handle,
     shutdown: watch::Receiver<bool>,
@@ -80,6 +87,7 @@ impl Ctx {
             faults: Mutex::new(FaultBook::default()),
             requests: Mutex::new(Ring::new(capacity)),
             webhooks: Mutex::new(Ring::new(capacity)),
+            webhook_slots: Semaphore::new(MAX_WEBHOOKS_IN_FLIGHT),
             http,
             runtime,
             shutdown,
@@ -190,8 +198,13 @@ impl Ctx {
                     return;
                 }
                 let mut shutdown = ctx.shutdown.clone();
+                let post = async {
+                    // The semaphore is never closed, so this only waits.
+                    let _slot = ctx.webhook_slots.acquire().await;
+                    ctx.http.post(&url).json(&payload).send().await
+                };
                 let sent = tokio::select! {
-                    sent = ctx.http.post(&url).json(&payload).send() => sent,
+                    sent = post => sent,
                     _ = shutdown.changed() => return,
                 };
                 let status = sent.ok().map(|r| r.status().as_u16());

@@ -98,6 +98,8 @@
 //! slowly, is closed; and at most
 //! [`max_connections`](SimulatorBuilder::max_connections) (default 1024)
 //! are served at once, further ones waiting in the listener's backlog.
+//! Outgoing, at most [`MAX_WEBHOOKS_IN_FLIGHT`] webhook POSTs are open at
+//! once; further attempts wait for one to end.
 
 #![deny(missing_docs, missing_debug_implementations)]
 #![forbid(unsafe_code)]
@@ -122,6 +124,7 @@ mod sim;
 mod state;
 mod validate;
 
+pub use ctx::MAX_WEBHOOKS_IN_FLIGHT;
 pub use faults::MAX_PENDING_FAULTS;
 pub use faults::{DropPoint, Fault, FaultBody, FaultRule};
 pub use records::{
