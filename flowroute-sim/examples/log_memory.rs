@@ -8,6 +8,10 @@
 //! ```
 //!
 //! Memory comes from `/proc/self/status` (Linux; elsewhere it prints `?`).
+//! Measured with a debug build: RSS 13.4 → 20.0 MiB over 100 000 requests
+//! and a 21.8 MiB peak while reading the log, the same (±0.5 MiB) after
+//! 10 000 or 300 000; the unbounded log this replaced went 13.5 → 40.7 MiB
+//! over 100 000, peaking at 158 MiB while read.
 //! The numbers are for reading, not asserting: they depend on the allocator
 //! and the build. The run fails only when the log breaks its structural
 //! bound: more entries retained than its capacity, or retained + dropped

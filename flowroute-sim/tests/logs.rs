@@ -327,3 +327,29 @@ async fn a_zero_capacity_logs_nothing_but_counts() {
     let page = api.sim.requests_page(0, 10).unwrap();
     assert_eq!((page.requests.len(), page.dropped, page.next), (0, 3, 0));
 }
+
+#[tokio::test]
+async fn long_webhook_urls_are_capped_in_the_log_only() {
+    let api = Api::start().await;
+    let receiver = Receiver::start(0).await;
+    let to = api.account_numbers().await[0].clone();
+    let url = format!("{}?pad={}", receiver.url, "p".repeat(5000));
+    let set = api
+        .put("/v2.1/messages/sms_callback", json!({"callback_url": url}))
+        .await;
+    assert!(set.status < 300, "{:#}", set.body);
+    api.sim
+        .inbound(flowroute_sim::InboundMessage::sms(SENDER, to, "long"))
+        .unwrap();
+    api.eventually(|| async { api.sim.webhook_deliveries().iter().any(|d| d.delivered) })
+        .await;
+    let delivery = &api.sim.webhook_deliveries()[0];
+    assert!(delivery.truncated);
+    assert_eq!(delivery.url.len(), flowroute_sim::MAX_RECORDED_BYTES);
+    assert!(url.starts_with(&delivery.url));
+    // Only the log's copy is cut: the webhook carries the whole URL.
+    assert_eq!(
+        receiver.bodies()[0]["data"]["attributes"]["message_callback_url"],
+        url.as_str()
+    );
+}
