@@ -61,10 +61,11 @@
 //! `fault` is one of `{"status":503,"body":"json"|"html"|"empty"}`,
 //! `{"delay_ms":N}`, `{"drop":"before_request"|"after_request"}`,
 //! `{"truncated_body":true}`, `{"malformed_body":true}`,
-//! `{"rate_limit":{"retry_after":S}}`; `path` is exact or a template such as
-//! `/v2/numbers/{id}`, and the rule applies to the next `count` (default 1)
-//! matching API requests. At most [`MAX_PENDING_FAULTS`] rules are pending
-//! at once.
+//! `{"rate_limit":{"retry_after":S}}`, `{"content_type":"text/plain"}`;
+//! `path` is exact or a template such as `/v2/numbers/{id}`, and the rule
+//! applies to the next `count` (default 1) matching API requests. At most
+//! [`MAX_PENDING_FAULTS`] rules are pending at once, and a rule's method,
+//! path and content type hold at most 2048 bytes each.
 //!
 //! # Logs
 //!
