@@ -85,7 +85,9 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
         }
     }
     latencies.sort_unstable();
-    let logged = sim.requests().len();
+    // The log keeps only its newest entries; those that fell off are counted.
+    let dropped = sim.requests_page(0, 1).map_or(0, |page| page.dropped);
+    let logged = sim.requests().len() + usize::try_from(dropped)?;
     sim.shutdown().await;
 
     let done = latencies.len() + errors.len();

@@ -2,19 +2,25 @@
 //! book, logs, and the outgoing HTTP client that delivers webhooks.
 
 use std::ops::Deref;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 
 use crate::faults::FaultBook;
-use crate::records::{RequestRecord, WebhookDelivery};
+use crate::records::{RequestPage, RequestRecord, WebhookDelivery, WebhookPage, capped};
+use crate::ring::{Ring, check_limit};
 use crate::state::{State, Timing};
 
 /// Flowroute retries a webhook four times after the first attempt (catalogue §5).
 pub(crate) const WEBHOOK_RETRIES: u32 = 4;
+
+/// Webhook POSTs the simulator has open at once. Each holds an outgoing
+/// connection until answered (or the 10 s timeout), so receivers that
+/// answer slowly would otherwise have every send and inbound message take
+/// another socket; further attempts wait for a free slot.
+pub const MAX_WEBHOOKS_IN_FLIGHT: usize = 128;
 
 /// Settings fixed when the simulator starts.
 #[derive(Debug, Clone)]
@@ -25,6 +31,12 @@ pub(crate) struct Config {
     pub(crate) callback_retry_interval: Duration,
     pub(crate) dlr_delay: Duration,
     pub(crate) timing: Timing,
+    /// Entries kept by each of the request and webhook logs.
+    pub(crate) log_capacity: usize,
+    /// How long a connection may wait for a complete request head.
+    pub(crate) idle_timeout: Duration,
+    /// Connections served at once; at least 1.
+    pub(crate) max_connections: usize,
 }
 
 #[derive(Debug)]
@@ -33,9 +45,9 @@ pub(crate) struct Inner {
     pub(crate) base_url: String,
     state: Mutex<State>,
     faults: Mutex<FaultBook>,
-    requests: Mutex<Vec<RequestRecord>>,
-    webhooks: Mutex<Vec<WebhookDelivery>>,
-    next_webhook_id: AtomicU64,
+    requests: Mutex<Ring<RequestRecord>>,
+    webhooks: Mutex<Ring<WebhookDelivery>>,
+    webhook_slots: Semaphore,
     http: reqwest::Client,
     runtime: tokio::runtime::Handle,
     shutdown: watch::Receiver<bool>,
@@ -67,14 +79,15 @@ impl Ctx {
         shutdown: watch::Receiver<bool>,
     ) -> Self {
         let state = State::new(config.seed, config.timing, 0);
+        let capacity = config.log_capacity;
         Ctx(Arc::new(Inner {
             config,
             base_url,
             state: Mutex::new(state),
             faults: Mutex::new(FaultBook::default()),
-            requests: Mutex::new(Vec::new()),
-            webhooks: Mutex::new(Vec::new()),
-            next_webhook_id: AtomicU64::new(1),
+            requests: Mutex::new(Ring::new(capacity)),
+            webhooks: Mutex::new(Ring::new(capacity)),
+            webhook_slots: Semaphore::new(MAX_WEBHOOKS_IN_FLIGHT),
             http,
             runtime,
             shutdown,
@@ -92,12 +105,25 @@ impl Ctx {
         lock(&self.faults)
     }
 
+    /// Logs `record` under the next sequence number.
     pub(crate) fn log_request(&self, record: RequestRecord) {
-        lock(&self.requests).push(record);
+        lock(&self.requests).push(|seq| RequestRecord { seq, ..record });
     }
 
     pub(crate) fn requests(&self) -> Vec<RequestRecord> {
-        lock(&self.requests).clone()
+        lock(&self.requests).all()
+    }
+
+    /// Up to `limit` records after `after`; an error names a bad limit.
+    pub(crate) fn requests_page(&self, after: u64, limit: usize) -> Result<RequestPage, String> {
+        let page = lock(&self.requests).page(after, check_limit(limit)?);
+        Ok(RequestPage {
+            requests: page.entries,
+            next: page.next,
+            more: page.more,
+            dropped: page.dropped,
+            capacity: page.capacity,
+        })
     }
 
     pub(crate) fn clear_requests(&self) {
@@ -105,7 +131,19 @@ impl Ctx {
     }
 
     pub(crate) fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
-        lock(&self.webhooks).clone()
+        lock(&self.webhooks).all()
+    }
+
+    /// Up to `limit` deliveries after `after`; an error names a bad limit.
+    pub(crate) fn webhook_page(&self, after: u64, limit: usize) -> Result<WebhookPage, String> {
+        let page = lock(&self.webhooks).page(after, check_limit(limit)?);
+        Ok(WebhookPage {
+            deliveries: page.entries,
+            next: page.next,
+            more: page.more,
+            dropped: page.dropped,
+            capacity: page.capacity,
+        })
     }
 
     /// Back to the starting account; faults and logs are cleared too.
@@ -143,11 +181,12 @@ impl Ctx {
     /// configured interval until an attempt is answered 200, at most
     /// 1 + [`WEBHOOK_RETRIES`] attempts.
     pub(crate) fn deliver_webhook(&self, kind: &str, url: String, mdr_id: String, payload: Value) {
-        let id = self.next_webhook_id.fetch_add(1, Ordering::Relaxed);
-        lock(&self.webhooks).push(WebhookDelivery {
+        let (recorded_url, truncated) = capped(&url);
+        let id = lock(&self.webhooks).push(|id| WebhookDelivery {
             id,
             kind: kind.to_string(),
-            url: url.clone(),
+            url: recorded_url,
+            truncated,
             mdr_id,
             attempts: Vec::new(),
             delivered: false,
@@ -159,13 +198,20 @@ impl Ctx {
                     return;
                 }
                 let mut shutdown = ctx.shutdown.clone();
+                let post = async {
+                    // The semaphore is never closed, so this only waits.
+                    let _slot = ctx.webhook_slots.acquire().await;
+                    ctx.http.post(&url).json(&payload).send().await
+                };
                 let sent = tokio::select! {
-                    sent = ctx.http.post(&url).json(&payload).send() => sent,
+                    sent = post => sent,
                     _ = shutdown.changed() => return,
                 };
                 let status = sent.ok().map(|r| r.status().as_u16());
                 let delivered = status == Some(200);
-                if let Some(entry) = lock(&ctx.webhooks).iter_mut().find(|d| d.id == id) {
+                // The entry may have fallen off a full log meanwhile; the
+                // delivery itself goes on regardless.
+                if let Some(entry) = lock(&ctx.webhooks).get_mut(id) {
                     entry.attempts.push(status);
                     entry.delivered = delivered;
                 }

@@ -74,6 +74,13 @@ pub struct FaultRule {
 /// Longest injectable delay, so a typo cannot hang a test for hours.
 const MAX_DELAY: Duration = Duration::from_secs(300);
 
+/// The most rules pending at once: rules that never match would otherwise
+/// pile up for the simulator's whole life.
+pub const MAX_PENDING_FAULTS: usize = 1024;
+
+/// The longest method, path or content type a rule may hold, for the same reason.
+const MAX_RULE_TEXT: usize = 2048;
+
 impl FaultRule {
     /// A rule for the next request to `path`, whatever its method.
     pub fn new(path: impl Into<String>, fault: Fault) -> Self {
@@ -105,11 +112,22 @@ impl FaultRule {
         if self.count < 1 {
             return Err("count: must be at least 1".into());
         }
+        for (field, text) in [
+            ("path", Some(self.path.as_str())),
+            ("method", self.method.as_deref()),
+        ] {
+            if text.is_some_and(|t| t.len() > MAX_RULE_TEXT) {
+                return Err(format!("{field}: at most {MAX_RULE_TEXT} bytes"));
+            }
+        }
         match &self.fault {
             Fault::Status { status, .. } if !(400..=599).contains(status) => {
                 Err("fault.status: must be between 400 and 599".into())
             }
             Fault::Delay(d) if *d > MAX_DELAY => Err("fault.delay_ms: at most 300000".into()),
+            Fault::ContentType(ct) if ct.len() > MAX_RULE_TEXT => {
+                Err(format!("fault.content_type: at most {MAX_RULE_TEXT} bytes"))
+            }
             _ => Ok(()),
         }
     }
@@ -264,8 +282,15 @@ impl Fault {
 pub(crate) struct FaultBook(Vec<FaultRule>);
 
 impl FaultBook {
-    pub(crate) fn add(&mut self, rule: FaultRule) {
+    /// Adds a rule unless [`MAX_PENDING_FAULTS`] are pending; the error says so.
+    pub(crate) fn add(&mut self, rule: FaultRule) -> Result<(), String> {
+        if self.0.len() >= MAX_PENDING_FAULTS {
+            return Err(format!(
+                "fault: {MAX_PENDING_FAULTS} rules are already pending; clear them (DELETE /__sim/faults) first"
+            ));
+        }
         self.0.push(rule);
+        Ok(())
     }
 
     pub(crate) fn clear(&mut self) {
@@ -308,7 +333,7 @@ mod tests {
         let rule = FaultRule::from_json(&value).unwrap();
         assert_eq!(rule.to_json(), value);
         let mut book = FaultBook::default();
-        book.add(rule);
+        book.add(rule).unwrap();
         assert!(book.take("POST", "/v2.1/messages").is_some());
         assert!(book.take("POST", "/v2.1/messages").is_some());
         assert!(book.take("POST", "/v2.1/messages").is_none());

@@ -51,19 +51,56 @@
 //! | `POST /__sim/reset` | back to the starting account; faults and logs cleared (204) |
 //! | `POST /__sim/faults` `{"method"?,"path","count"?,"fault"}` | inject a [`Fault`] (201, echoes the rule) |
 //! | `GET /__sim/faults`, `DELETE /__sim/faults` | pending rules with remaining counts; clear them |
-//! | `GET /__sim/requests`, `DELETE /__sim/requests` | the [`RequestRecord`] log; clear it |
+//! | `GET /__sim/requests?after=SEQ&limit=N`, `DELETE /__sim/requests` | a [`RequestPage`] of the [`RequestRecord`] log; clear it |
 //! | `POST /__sim/inbound` `{"from","to","body"?,"media_urls"?}` | an [`InboundMessage`] arrives (201, the MDR document) |
 //! | `POST /__sim/cnams/{id}/approve` | approve a CNAM record (204) |
 //! | `POST /__sim/cnams/{id}/reject` `{"reason"?}` | reject a CNAM record (204) |
-//! | `GET /__sim/webhooks` | every [`WebhookDelivery`] with its attempts |
+//! | `GET /__sim/webhooks?after=ID&limit=N` | a [`WebhookPage`] of the [`WebhookDelivery`] log, with attempts |
 //! | `GET /__sim/cdrs/{id}.csv.gz` | the download behind a completed CDR export |
 //!
 //! `fault` is one of `{"status":503,"body":"json"|"html"|"empty"}`,
 //! `{"delay_ms":N}`, `{"drop":"before_request"|"after_request"}`,
 //! `{"truncated_body":true}`, `{"malformed_body":true}`,
-//! `{"rate_limit":{"retry_after":S}}`; `path` is exact or a template such as
-//! `/v2/numbers/{id}`, and the rule applies to the next `count` (default 1)
-//! matching API requests.
+//! `{"rate_limit":{"retry_after":S}}`, `{"content_type":"text/plain"}`;
+//! `path` is exact or a template such as `/v2/numbers/{id}`, and the rule
+//! applies to the next `count` (default 1) matching API requests. At most
+//! [`MAX_PENDING_FAULTS`] rules are pending at once, and a rule's method,
+//! path and content type hold at most 2048 bytes each.
+//!
+//! # Logs
+//!
+//! The request log and the webhook log each keep the newest
+//! [`DEFAULT_LOG_CAPACITY`] entries (set with
+//! [`SimulatorBuilder::log_capacity`] or `--log-capacity`); older ones fall
+//! off. Each entry is numbered from 1 (`seq` of a request, `id` of a
+//! webhook), and numbers are never reused, not even after a clear or reset.
+//! An entry keeps no body, and at most [`MAX_RECORDED_BYTES`] of each text
+//! (method, path, query, URL), marking itself `truncated` when cut; so a
+//! full log takes bounded memory whatever its clients send.
+//!
+//! Both endpoints answer one page, oldest first:
+//! `{"requests"|"deliveries": […], "next": N, "more": bool, "dropped": N, "capacity": N}`.
+//! `after` (default 0) skips entries numbered up to it; `limit` (default
+//! [`DEFAULT_PAGE_LIMIT`], 1 to [`MAX_PAGE_LIMIT`]) caps the page; any other
+//! parameter, or a value out of range, is a 400. Read everything by starting
+//! at `after=0` and passing each page's `next` as the following `after`
+//! while `more` is true; a cursor stays valid as entries arrive and fall
+//! off. `dropped` counts entries that fell off since the log was last
+//! cleared (the webhook log: since the last reset); a reader missed some when
+//! the first number it gets is above its `after` + 1.
+//! [`Simulator::requests_page`] and [`Simulator::webhook_deliveries_page`]
+//! do the same in process.
+//!
+//! # Connections
+//!
+//! Connection state is bounded as well: one that goes
+//! [`idle_timeout`](SimulatorBuilder::idle_timeout) (default 60 s) without a
+//! complete request head, whether idle between keep-alive requests or sent
+//! slowly, is closed; and at most
+//! [`max_connections`](SimulatorBuilder::max_connections) (default 1024)
+//! are served at once, further ones waiting in the listener's backlog.
+//! Outgoing, at most [`MAX_WEBHOOKS_IN_FLIGHT`] webhook POSTs are open at
+//! once; further attempts wait for one to end.
 
 #![deny(missing_docs, missing_debug_implementations)]
 #![forbid(unsafe_code)]
@@ -82,11 +119,18 @@ mod prng;
 mod query;
 mod records;
 mod render;
+mod ring;
 mod server;
 mod sim;
 mod state;
 mod validate;
 
+pub use ctx::MAX_WEBHOOKS_IN_FLIGHT;
+pub use faults::MAX_PENDING_FAULTS;
 pub use faults::{DropPoint, Fault, FaultBody, FaultRule};
-pub use records::{InboundMessage, RequestRecord, SimError, WebhookDelivery};
+pub use records::{
+    InboundMessage, MAX_RECORDED_BYTES, RequestPage, RequestRecord, SimError, WebhookDelivery,
+    WebhookPage,
+};
+pub use ring::{DEFAULT_LOG_CAPACITY, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 pub use sim::{DEFAULT_SEED, SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator, SimulatorBuilder};

@@ -1,19 +1,23 @@
 //! `flowroute-sim`: the simulator as a standalone server.
 //!
 //! ```text
-//! cargo run -p flowroute-sim -- --port 8080 [--host 127.0.0.1] [--seed N] [--access-key K --secret-key S]
+//! cargo run -p flowroute-sim -- --port 8080 [--host 127.0.0.1] [--seed N] [--log-capacity N] [--access-key K --secret-key S]
 //! ```
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-use flowroute_sim::{DEFAULT_SEED, SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator};
+use flowroute_sim::{
+    DEFAULT_LOG_CAPACITY, DEFAULT_SEED, SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator,
+};
 
-const USAGE: &str = "usage: flowroute-sim [--port N] [--host ADDR] [--seed N] [--access-key KEY --secret-key SECRET]
+const USAGE: &str = "usage: flowroute-sim [--port N] [--host ADDR] [--seed N] [--log-capacity N] [--access-key KEY --secret-key SECRET]
 
   --port N          port to listen on (default 8080; 0 picks a free one)
   --host ADDR       address to bind (default 127.0.0.1)
   --seed N          seed of the number inventory and generated ids (default 1)
+  --log-capacity N  entries kept by the request log and by the webhook log;
+                    older ones fall off (default 4096)
   --access-key KEY  Basic-auth user name to accept (default sim-access-key)
   --secret-key KEY  Basic-auth password to accept (default sim-secret-key)
   --help            show this text";
@@ -23,6 +27,7 @@ struct Args {
     host: IpAddr,
     port: u16,
     seed: u64,
+    log_capacity: usize,
     access_key: String,
     secret_key: String,
 }
@@ -32,6 +37,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String>
         host: IpAddr::V4(Ipv4Addr::LOCALHOST),
         port: 8080,
         seed: DEFAULT_SEED,
+        log_capacity: DEFAULT_LOG_CAPACITY,
         access_key: SIM_ACCESS_KEY.into(),
         secret_key: SIM_SECRET_KEY.into(),
     };
@@ -59,6 +65,12 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String>
                 args.seed = v
                     .parse()
                     .map_err(|_| format!("--seed: `{v}` is not an unsigned integer"))?;
+            }
+            "--log-capacity" => {
+                let v = value()?;
+                args.log_capacity = v
+                    .parse()
+                    .map_err(|_| format!("--log-capacity: `{v}` is not an unsigned integer"))?;
             }
             "--access-key" => access = Some(value()?),
             "--secret-key" => secret = Some(value()?),
@@ -92,6 +104,7 @@ async fn main() -> ExitCode {
     let started = Simulator::builder()
         .bind(SocketAddr::new(args.host, args.port))
         .seed(args.seed)
+        .log_capacity(args.log_capacity)
         .credentials(args.access_key, args.secret_key)
         .start()
         .await;
@@ -130,10 +143,19 @@ mod tests {
 
     #[test]
     fn parses_flags() {
-        let a = args("--port 0 --host 0.0.0.0 --seed 9 --access-key a --secret-key b")
-            .unwrap()
-            .unwrap();
+        let a = args(
+            "--port 0 --host 0.0.0.0 --seed 9 --log-capacity 16 --access-key a --secret-key b",
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!((a.port, a.seed, a.access_key.as_str()), (0, 9, "a"));
+        assert_eq!(a.log_capacity, 16);
+        assert_eq!(args("").unwrap().unwrap().log_capacity, 4096);
+        assert!(
+            args("--log-capacity -1")
+                .unwrap_err()
+                .contains("not an unsigned")
+        );
         assert!(args("--help").unwrap().is_none());
         assert!(args("--port").unwrap_err().contains("needs a value"));
         assert!(args("--port x").unwrap_err().contains("not a port"));

@@ -14,7 +14,7 @@ use futures_util::StreamExt as _;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -50,6 +50,7 @@ pub(crate) async fn serve(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut connections = JoinSet::new();
+    let (idle_timeout, max_connections) = (ctx.config.idle_timeout, ctx.config.max_connections);
     loop {
         tokio::select! {
             changed = shutdown.changed() => {
@@ -57,7 +58,8 @@ pub(crate) async fn serve(
                     break;
                 }
             }
-            accepted = listener.accept() => {
+            // At the cap, new connections wait in the backlog until one ends.
+            accepted = listener.accept(), if connections.len() < max_connections => {
                 let Ok((stream, _)) = accepted else {
                     // Out of descriptors or similar: back off instead of spinning.
                     tokio::time::sleep(Duration::from_millis(20)).await;
@@ -68,7 +70,11 @@ pub(crate) async fn serve(
                 connections.spawn(async move {
                     let service = service_fn(move |request| handle(ctx.clone(), router.clone(), request));
                     // A dropped or failed connection only concerns its client.
+                    // hyper runs the head timeout whenever it waits for a
+                    // request, so it also ends idle keep-alive connections.
                     let _ = http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(idle_timeout)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
                 });
@@ -92,16 +98,14 @@ async fn handle(ctx: Ctx, router: Router, request: Request<Incoming>) -> Result<
     if path == "/__sim" || path.starts_with("/__sim/") {
         return Ok(finish(call(router, request).await));
     }
-    let mut record = RequestRecord {
-        method: request.method().as_str().to_string(),
-        path,
-        query: request.uri().query().map(str::to_string),
-        has_body: announces_body(request.headers()),
-        status: None,
-        mdr_id: None,
-        fault: None,
-    };
-    let fault = ctx.faults().take(&record.method, &record.path);
+    let mut record = RequestRecord::unanswered(
+        request.method().as_str(),
+        &path,
+        request.uri().query(),
+        announces_body(request.headers()),
+    );
+    // Rules match the whole path, not the log's capped copy.
+    let fault = ctx.faults().take(request.method().as_str(), &path);
     record.fault = fault.as_ref().map(Fault::label);
     match &fault {
         Some(Fault::Drop(DropPoint::BeforeRequest)) => {

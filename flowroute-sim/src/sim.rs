@@ -10,7 +10,10 @@ use tokio::task::JoinHandle;
 use crate::api::{cnam, control};
 use crate::ctx::{Config, Ctx};
 use crate::faults::FaultRule;
-use crate::records::{InboundMessage, RequestRecord, SimError, WebhookDelivery};
+use crate::records::{
+    InboundMessage, RequestPage, RequestRecord, SimError, WebhookDelivery, WebhookPage,
+};
+use crate::ring::DEFAULT_LOG_CAPACITY;
 use crate::state::Timing;
 use crate::{app, server};
 
@@ -31,6 +34,9 @@ pub struct SimulatorBuilder {
     dlr_delay: Duration,
     cnam_approval_delay: Option<Duration>,
     cdr_export_delay: Duration,
+    log_capacity: usize,
+    idle_timeout: Duration,
+    max_connections: usize,
     bind: SocketAddr,
 }
 
@@ -43,6 +49,9 @@ impl std::fmt::Debug for SimulatorBuilder {
             .field("dlr_delay", &self.dlr_delay)
             .field("cnam_approval_delay", &self.cnam_approval_delay)
             .field("cdr_export_delay", &self.cdr_export_delay)
+            .field("log_capacity", &self.log_capacity)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
             .field("bind", &self.bind)
             .finish_non_exhaustive()
     }
@@ -58,6 +67,9 @@ impl Default for SimulatorBuilder {
             dlr_delay: Duration::from_millis(100),
             cnam_approval_delay: None,
             cdr_export_delay: Duration::ZERO,
+            log_capacity: DEFAULT_LOG_CAPACITY,
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 1024,
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
         }
     }
@@ -107,6 +119,35 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Entries kept by the request log and, separately, by the webhook log
+    /// (default [`DEFAULT_LOG_CAPACITY`]). When a log is full its oldest
+    /// entry falls off and is counted in the pages' `dropped`; 0 keeps none.
+    /// Each entry's texts are capped at [`MAX_RECORDED_BYTES`], so a full
+    /// log's memory is bounded too.
+    ///
+    /// [`MAX_RECORDED_BYTES`]: crate::MAX_RECORDED_BYTES
+    pub fn log_capacity(mut self, entries: usize) -> Self {
+        self.log_capacity = entries;
+        self
+    }
+
+    /// How long a connection may go without a complete request head before
+    /// the simulator closes it (default 60 s): an idle keep-alive connection,
+    /// or a client sending its head too slowly, does not hold a task and a
+    /// read buffer forever.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// Connections served at once (default 1024, at least 1). Further ones
+    /// wait, unanswered, in the listener's backlog until one closes, so
+    /// clients cannot make the simulator hold unbounded connection state.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
     /// Address to listen on (default `127.0.0.1:0`, an OS-assigned port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.bind = addr;
@@ -140,6 +181,9 @@ impl SimulatorBuilder {
                 cnam_approval_delay: self.cnam_approval_delay,
                 cdr_export_delay: self.cdr_export_delay,
             },
+            log_capacity: self.log_capacity,
+            idle_timeout: self.idle_timeout,
+            max_connections: self.max_connections,
         };
         let ctx = Ctx::new(
             config,
@@ -214,11 +258,14 @@ impl Simulator {
         self.ctx.reset();
     }
 
-    /// Injects a fault. Same as `POST /__sim/faults`.
+    /// Injects a fault. Same as `POST /__sim/faults`; refused (422) while
+    /// [`MAX_PENDING_FAULTS`](crate::MAX_PENDING_FAULTS) rules are pending.
     pub fn add_fault(&self, rule: FaultRule) -> Result<(), SimError> {
         rule.validate().map_err(|why| SimError::new(422, why))?;
-        self.ctx.faults().add(rule);
-        Ok(())
+        self.ctx
+            .faults()
+            .add(rule)
+            .map_err(|why| SimError::new(422, why))
     }
 
     /// Faults not yet used up, with their remaining counts. Same as `GET /__sim/faults`.
@@ -231,9 +278,21 @@ impl Simulator {
         self.ctx.faults().clear();
     }
 
-    /// The API requests received so far, oldest first. Same as `GET /__sim/requests`.
+    /// The API requests the log still holds, oldest first: the newest
+    /// [`log_capacity`](SimulatorBuilder::log_capacity) since the log was
+    /// last cleared.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.ctx.requests()
+    }
+
+    /// Up to `limit` (1 to [`MAX_PAGE_LIMIT`](crate::MAX_PAGE_LIMIT)) logged
+    /// requests with `seq` greater than `after`, oldest first; start with
+    /// `after = 0` and continue from the page's `next`. Same as
+    /// `GET /__sim/requests?after=…&limit=…`, including the 400 for a bad limit.
+    pub fn requests_page(&self, after: u64, limit: usize) -> Result<RequestPage, SimError> {
+        self.ctx
+            .requests_page(after, limit)
+            .map_err(|why| SimError::new(400, why))
     }
 
     /// Empties the request log. Same as `DELETE /__sim/requests`.
@@ -259,9 +318,24 @@ impl Simulator {
         Ok(cnam::reject(&self.ctx, id, reason)?)
     }
 
-    /// Every webhook sent or being retried, with its attempts. Same as `GET /__sim/webhooks`.
+    /// The webhooks the log still holds (sent or being retried, with their
+    /// attempts), oldest first: the newest
+    /// [`log_capacity`](SimulatorBuilder::log_capacity) since the last reset.
     pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
         self.ctx.webhook_deliveries()
+    }
+
+    /// Up to `limit` (1 to [`MAX_PAGE_LIMIT`](crate::MAX_PAGE_LIMIT)) logged
+    /// webhooks with `id` greater than `after`, oldest first. Same as
+    /// `GET /__sim/webhooks?after=…&limit=…`, including the 400 for a bad limit.
+    pub fn webhook_deliveries_page(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<WebhookPage, SimError> {
+        self.ctx
+            .webhook_page(after, limit)
+            .map_err(|why| SimError::new(400, why))
     }
 
     /// Stops accepting connections, closes open ones and abandons pending webhooks.

@@ -2,7 +2,12 @@
 
 mod common;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+
+use axum::Router;
+use axum::routing::post;
 
 use common::{Api, Receiver};
 use flowroute_raw::types::{InboundMessageDocument, MdrDocument};
@@ -193,4 +198,46 @@ async fn inbound_messages_are_validated() {
         .inbound(InboundMessage::sms(SENDER, number, "quiet"))
         .unwrap();
     assert!(api.sim.webhook_deliveries().is_empty());
+}
+
+/// A receiver that accepts every POST and never answers, counting them.
+async fn hanging_receiver() -> (String, Arc<AtomicUsize>) {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    let app = Router::new().route(
+        "/hook",
+        post(move || {
+            let counter = counter.clone();
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                std::future::pending::<()>().await;
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn webhook_posts_in_flight_are_capped() {
+    let api = Api::start().await;
+    let (url, seen) = hanging_receiver().await;
+    let number = api.account_numbers().await[0].clone();
+    api.put("/v2.1/messages/sms_callback", json!({"callback_url": url}))
+        .await;
+    let cap = flowroute_sim::MAX_WEBHOOKS_IN_FLIGHT;
+    for i in 0..cap + 40 {
+        api.sim
+            .inbound(InboundMessage::sms(SENDER, number.clone(), format!("{i}")))
+            .unwrap();
+    }
+    api.eventually(|| async { seen.load(Ordering::SeqCst) >= cap })
+        .await;
+    // Time for POSTs beyond the cap to arrive, were they sent, even through
+    // a full accept queue (a dropped SYN is sent again after about 1 s).
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(seen.load(Ordering::SeqCst), cap);
+    assert_eq!(api.sim.webhook_deliveries().len(), cap + 40, "all logged");
 }

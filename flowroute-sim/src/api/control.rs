@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use flowroute_raw::open_enums::CallbackType;
@@ -20,6 +20,7 @@ use crate::faults::FaultRule;
 use crate::messaging;
 use crate::records::InboundMessage;
 use crate::render;
+use crate::ring::{DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 use crate::validate::{is_http_url, is_nanp};
 
 pub(crate) fn router() -> Router<Ctx> {
@@ -49,7 +50,9 @@ async fn add_fault(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
         ApiError::invalid(field, message)
     })?;
     let echo = rule.to_json();
-    ctx.faults().add(rule);
+    ctx.faults()
+        .add(rule)
+        .map_err(|why| ApiError::invalid("fault", why.trim_start_matches("fault: ")))?;
     Ok(plain_json(StatusCode::CREATED, &echo))
 }
 
@@ -68,8 +71,53 @@ async fn clear_faults(State(ctx): State<Ctx>) -> Response {
     no_content()
 }
 
-async fn list_requests(State(ctx): State<Ctx>) -> Response {
-    plain_json(StatusCode::OK, &json!({"requests": ctx.requests()}))
+/// `?after=SEQ&limit=N`: where a page starts and how long it is at most.
+struct PageQuery {
+    after: u64,
+    limit: usize,
+}
+
+/// Reads the paging parameters of a log endpoint; anything else is a 400
+/// that names it, so that a misspelt `after` does not silently read from
+/// the start.
+fn page_query(query: Option<&str>) -> Result<PageQuery, ApiError> {
+    let mut page = PageQuery {
+        after: 0,
+        limit: DEFAULT_PAGE_LIMIT,
+    };
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match name {
+            "after" => {
+                page.after = value.parse().map_err(|_| {
+                    ApiError::bad_request(format!(
+                        "after: must be the seq (or id) of an entry, a non-negative integer, got `{value}`"
+                    ))
+                })?;
+            }
+            "limit" => {
+                page.limit = value.parse().map_err(|_| {
+                    ApiError::bad_request(format!(
+                        "limit: must be an integer between 1 and {MAX_PAGE_LIMIT}, got `{value}`"
+                    ))
+                })?;
+            }
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "unknown parameter `{other}`; a log page takes after and limit"
+                )));
+            }
+        }
+    }
+    Ok(page)
+}
+
+async fn list_requests(State(ctx): State<Ctx>, uri: Uri) -> ApiResult {
+    let query = page_query(uri.query())?;
+    let page = ctx
+        .requests_page(query.after, query.limit)
+        .map_err(ApiError::bad_request)?;
+    Ok(plain_json(StatusCode::OK, &json!(page)))
 }
 
 async fn clear_requests(State(ctx): State<Ctx>) -> Response {
@@ -77,11 +125,12 @@ async fn clear_requests(State(ctx): State<Ctx>) -> Response {
     no_content()
 }
 
-async fn list_webhooks(State(ctx): State<Ctx>) -> Response {
-    plain_json(
-        StatusCode::OK,
-        &json!({"deliveries": ctx.webhook_deliveries()}),
-    )
+async fn list_webhooks(State(ctx): State<Ctx>, uri: Uri) -> ApiResult {
+    let query = page_query(uri.query())?;
+    let page = ctx
+        .webhook_page(query.after, query.limit)
+        .map_err(ApiError::bad_request)?;
+    Ok(plain_json(StatusCode::OK, &json!(page)))
 }
 
 /// Records an inbound SMS or MMS on the account and POSTs it to the
