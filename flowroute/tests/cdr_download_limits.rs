@@ -265,6 +265,28 @@ async fn the_error_body_of_a_failed_download_is_read_within_the_request_timeout(
     );
 }
 
+#[tokio::test]
+async fn the_error_body_of_a_failed_download_never_quotes_the_links_secrets() {
+    // What S3 answers a link whose signature does not match: it quotes the
+    // signature provided and the canonical query (a session token included).
+    let host = Host::start(|_, mut stream| async move {
+        let body = "<Error><Code>SignatureDoesNotMatch</Code>\
+            <SignatureProvided>0123456789abcdef-secret</SignatureProvided>\
+            <CanonicalQueryString>X-Amz-Signature=0123456789abcdef-secret</CanonicalQueryString></Error>";
+        respond(&mut stream, "403 Forbidden", "", body.as_bytes()).await;
+    })
+    .await;
+    let client = client(&host, ms(2000), Duration::from_secs(10));
+    let export = export(&client).await;
+    let results = download(&client, &export).await;
+    let e = results[0].as_ref().unwrap_err();
+    let excerpt = e.api().unwrap().body_excerpt.as_deref().unwrap();
+    assert!(excerpt.contains("SignatureDoesNotMatch"), "{excerpt}");
+    for shown in [e.to_string(), format!("{e:?}")] {
+        assert!(!shown.contains("0123456789abcdef"), "{shown}");
+    }
+}
+
 /// Redirects the file request to `location`, once.
 async fn redirect_to(location: String) -> Host {
     Host::start(move |path, mut stream| {

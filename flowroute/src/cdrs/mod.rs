@@ -449,7 +449,10 @@ impl Cdrs {
     /// Nothing is sent until the stream is polled. A row that does not fit its
     /// columns gives an [`Error::Decode`] naming the row (1 is the first after
     /// the header) in its place, and the rows after it still come; a failed
-    /// connection or a damaged file ends the stream with an error.
+    /// connection or a damaged file ends the stream with an error. An error
+    /// answer of the storage host (an expired link) is an [`Error::Api`]
+    /// quoting the start of its body, with the link's query values (its
+    /// signature) blanked.
     ///
     /// # Time limits
     ///
@@ -609,7 +612,7 @@ enum Download {
         source: Source,
     },
     Reading {
-        limits: Bounds,
+        bounds: Bounds,
         body: ByteStream,
         decoder: Box<RecordDecoder>,
     },
@@ -621,10 +624,10 @@ async fn next_record(mut state: Download) -> Option<(Result<CdrRecord, Error>, D
         state = match state {
             Download::Done => return None,
             Download::Start { client, source } => {
-                let limits = Bounds::new(&client);
-                match open(&client, &limits, source).await {
+                let bounds = Bounds::new(&client);
+                match open(&client, &bounds, source).await {
                     Ok(body) => Download::Reading {
-                        limits,
+                        bounds,
                         body,
                         decoder: Box::new(RecordDecoder::new()),
                     },
@@ -632,13 +635,13 @@ async fn next_record(mut state: Download) -> Option<(Result<CdrRecord, Error>, D
                 }
             }
             Download::Reading {
-                limits,
+                bounds,
                 mut body,
                 mut decoder,
             } => {
                 // Checked at every row too: rows decoded from what already
                 // arrived end by the deadline like the rest.
-                if let Some(expired) = limits.expired() {
+                if let Some(expired) = bounds.expired() {
                     return Some((Err(expired), Download::Done));
                 }
                 match decoder.next() {
@@ -646,7 +649,7 @@ async fn next_record(mut state: Download) -> Option<(Result<CdrRecord, Error>, D
                         return Some((
                             item,
                             Download::Reading {
-                                limits,
+                                bounds,
                                 body,
                                 decoder,
                             },
@@ -656,15 +659,15 @@ async fn next_record(mut state: Download) -> Option<(Result<CdrRecord, Error>, D
                     Step::Busy => tokio::task::yield_now().await,
                     // The next chunk is read only once every row of the last
                     // is out: the network waits for the caller, not memory.
-                    Step::NeedInput => match limits.within(Wait::Silence, body.next()).await {
+                    Step::NeedInput => match bounds.within(Wait::Silence, body.next()).await {
                         Ok(Some(Ok(chunk))) => decoder.push(chunk),
-                        Ok(Some(Err(e))) => decoder.fail(limits.transport(e)),
+                        Ok(Some(Err(e))) => decoder.fail(bounds.transport(e)),
                         Ok(None) => decoder.finish(),
                         Err(timeout) => return Some((Err(timeout), Download::Done)),
                     },
                 }
                 Download::Reading {
-                    limits,
+                    bounds,
                     body,
                     decoder,
                 }
@@ -679,11 +682,11 @@ const MAX_REDIRECTS: usize = 5;
 
 /// Finds the file's URL and starts fetching it, following the storage host's
 /// redirects; the body is read as it is polled.
-async fn open(client: &Client, limits: &Bounds, source: Source) -> Result<ByteStream, Error> {
+async fn open(client: &Client, bounds: &Bounds, source: Source) -> Result<ByteStream, Error> {
     let url = match source {
         Source::Url(url) => url,
         Source::Id(id) => {
-            let export = limits.within(Wait::Call, client.cdrs().get(&id)).await??;
+            let export = bounds.within(Wait::Call, client.cdrs().get(&id)).await??;
             match export.download_url {
                 Some(url) => url,
                 None => return Err(not_ready(&export)),
@@ -696,12 +699,12 @@ async fn open(client: &Client, limits: &Bounds, source: Source) -> Result<ByteSt
     // credentials meant for Flowroute never reach the storage host. Its
     // redirects are followed here, one checked hop at a time.
     let http = client.raw().client();
-    for hop in 0.. {
+    for _ in 0..=MAX_REDIRECTS {
         let sent = http.get(url.clone()).send();
-        let response = limits
+        let response = bounds
             .within(Wait::Silence, sent)
             .await?
-            .map_err(|e| limits.transport(e))?;
+            .map_err(|e| bounds.transport(e))?;
         // A caller's own HTTP client may have followed redirects itself.
         if response.url() != &url {
             check_redirect(&url, response.url().as_str())?;
@@ -710,28 +713,25 @@ async fn open(client: &Client, limits: &Bounds, source: Source) -> Result<ByteSt
         if status.is_success() {
             return Ok(ByteStream::new(Box::pin(response.bytes_stream())));
         }
-        let location = response.headers().get(LOCATION);
-        if let (true, Some(location)) = (status.is_redirection(), location) {
-            if hop == MAX_REDIRECTS {
-                return Err(Error::Protocol {
-                    operation: DOWNLOAD,
-                    reason: format!(
-                        "the storage host redirected the download more than {MAX_REDIRECTS} times (last from {})",
-                        host(&url)
-                    ),
-                });
+        match response.headers().get(LOCATION) {
+            Some(location) if status.is_redirection() => {
+                url = check_redirect(&url, location.to_str().unwrap_or_default())?;
             }
-            let location = location.to_str().unwrap_or_default();
-            url = check_redirect(&url, location)?;
-            continue;
+            _ => return Err(storage_error(bounds, response, &url).await),
         }
-        return Err(storage_error(limits, response).await);
     }
-    unreachable!("the loop returns by its last hop")
+    Err(Error::Protocol {
+        operation: DOWNLOAD,
+        reason: format!(
+            "the storage host {} redirected the download more than {MAX_REDIRECTS} times",
+            host(&url)
+        ),
+    })
 }
 
-/// The storage host's error answer, quoting what of its body came in time.
-async fn storage_error(limits: &Bounds, response: reqwest::Response) -> Error {
+/// The storage host's error answer, quoting what of its body came in time,
+/// without the secrets of the link `url` that it was the answer to.
+async fn storage_error(bounds: &Bounds, response: reqwest::Response, url: &Url) -> Error {
     let status = response.status();
     let headers = response.headers();
     let request_id =
@@ -740,9 +740,10 @@ async fn storage_error(limits: &Bounds, response: reqwest::Response) -> Error {
         .and_then(|v| error::parse_retry_after(&v, std::time::SystemTime::now()));
     let mut body = Vec::new();
     // The status is the error; a body that stalls only shortens the excerpt.
-    let _ = limits
+    let _ = bounds
         .within(Wait::Silence, first_bytes(response, &mut body))
         .await;
+    let body = without_query_values(body, url);
     Error::Api(Box::new(ApiError {
         operation: DOWNLOAD,
         status,
@@ -766,6 +767,41 @@ async fn first_bytes(response: reqwest::Response, out: &mut Vec<u8>) {
             _ => break,
         }
     }
+}
+
+/// `body` with every value of `url`'s query blanked, as sent and decoded:
+/// S3 quotes the request it refuses (a `SignatureDoesNotMatch` gives the
+/// signature provided and the canonical query, a session token included).
+fn without_query_values(mut body: Vec<u8>, url: &Url) -> Vec<u8> {
+    let sent = url.query().unwrap_or_default().split('&').map(|pair| {
+        pair.split_once('=')
+            .map_or(pair, |(_, value)| value)
+            .to_string()
+    });
+    let decoded = url.query_pairs().map(|(_, value)| value.into_owned());
+    for secret in sent.chain(decoded) {
+        // Short values (an expiry in seconds) are no secret, and blanking
+        // them would blank unrelated text.
+        if secret.len() >= 8 {
+            body = blank(&body, secret.as_bytes());
+        }
+    }
+    body
+}
+
+fn blank(text: &[u8], secret: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        if rest.starts_with(secret) {
+            out.extend_from_slice("…".as_bytes());
+            rest = &rest[secret.len()..];
+        } else {
+            out.push(rest[0]);
+            rest = &rest[1..];
+        }
+    }
+    out
 }
 
 fn not_ready(export: &CdrExport) -> Error {
@@ -866,5 +902,54 @@ pub(crate) fn decode_all(body: &[u8], chunk: usize) -> usize {
             Step::Done => return count,
         }
         assert!(decoder.held_bytes() <= RecordDecoder::held_bytes_limit(chunk));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_are_resolved_then_checked_like_the_first_url() {
+        let from = Url::parse("http://127.0.0.1:9000/bucket/a.gz?X-Amz-Signature=s").unwrap();
+        for (location, to) in [
+            (
+                "/other/b.gz?sig=2",
+                "http://127.0.0.1:9000/other/b.gz?sig=2",
+            ),
+            ("b.gz", "http://127.0.0.1:9000/bucket/b.gz"),
+            (
+                "https://bucket.s3.example.com/a.gz",
+                "https://bucket.s3.example.com/a.gz",
+            ),
+            ("http://localhost/a.gz", "http://localhost/a.gz"),
+        ] {
+            assert_eq!(check_redirect(&from, location).unwrap().as_str(), to);
+        }
+        for (location, why) in [
+            // Scheme-relative: plain http, off this machine.
+            ("//files.example.com/a.gz?sig=leak", "has scheme `http`"),
+            ("ftp://files.example.com/a.gz", "has scheme `ftp`"),
+            (
+                "https://u:leak@files.example.com/a.gz",
+                "carries credentials",
+            ),
+            ("http://[::1", "not a URL"),
+        ] {
+            let e = check_redirect(&from, location).unwrap_err().to_string();
+            assert!(
+                e.contains(why) && e.contains("127.0.0.1"),
+                "{location}: {e}"
+            );
+            assert!(!e.contains("leak") && !e.contains("a.gz"), "{e}");
+        }
+    }
+
+    #[test]
+    fn every_query_value_of_the_link_is_blanked_as_sent_and_decoded() {
+        let url = Url::parse("https://h/a.gz?X-Amz-Credential=AKIA%2F2019&X-Amz-Expires=259200&X-Amz-Signature=beb0e34b9").unwrap();
+        let body = b"<C>AKIA%2F2019</C><D>AKIA/2019</D><S>beb0e34b9</S><E>259200</E>".to_vec();
+        let shown = String::from_utf8(without_query_values(body, &url)).unwrap();
+        assert_eq!(shown, "<C>…</C><D>…</D><S>…</S><E>259200</E>");
     }
 }
