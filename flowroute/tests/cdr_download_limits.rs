@@ -554,10 +554,11 @@ async fn a_64_mib_plain_file_of_short_rows_is_read_in_bounded_memory() {
     assert_bounded("plain, 64 MiB", File::Plain { rows }).await;
 }
 
-/// The full size; several minutes in a debug build. Run it with
+/// The full size; about 6 minutes in a debug build (measured: 107.6
+/// million rows, peak RSS 12.6 MiB). Run it with
 /// `cargo test -p flowroute --all-features --test cdr_download_limits -- --ignored --nocapture one_gib`.
 #[tokio::test]
-#[ignore = "the full-size run, several minutes in a debug build"]
+#[ignore = "the full-size run, about 6 minutes in a debug build"]
 async fn a_gzip_file_expanding_to_one_gib_of_short_rows_is_read_in_bounded_memory() {
     // 269 members of 4 MB: 1.076 GB of text, 107.6 million rows.
     assert_bounded("gzip, 1 GiB expanded", File::Gzip { members: 269 }).await;
