@@ -96,6 +96,12 @@ impl Client {
         &self.inner.raw
     }
 
+    /// The limits this client's calls run under, for the calls that do not
+    /// go through the generated client (a CDR download).
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.inner.transport.settings
+    }
+
     /// A client that retries by `policy`; it shares this one's connections.
     /// For one call: `client.with_retry_policy(RetryPolicy::none()).routes()…`.
     pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {

@@ -1,4 +1,7 @@
-//! The CDR export decoder (gzip or plain CSV); the first byte picks the chunk size.
+//! The CDR export decoder (gzip or plain CSV); the first byte picks the chunk
+//! size. Besides a panic in the decoder, a finding is any step at which it
+//! holds more than its bound (one chunk, its text buffer and one row): the
+//! inputs worth growing are the ones that expand.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
