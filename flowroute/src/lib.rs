@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod attempts;
 pub mod cdrs;
 mod client;
 pub mod cnam;

@@ -32,7 +32,7 @@ use std::{
         Arc,
         atomic::{AtomicU64, Ordering},
     },
-    time::{Duration, Instant},
+    time::{Duration, Instant, SystemTime},
 };
 
 /// How an operation may be repeated.
@@ -239,6 +239,10 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> Instant;
     /// Waits for `duration`.
     fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
+    /// The wall-clock time, to read a `Retry-After` given as a date.
+    fn wall(&self) -> SystemTime {
+        SystemTime::now()
+    }
 }
 
 /// The real clock, on tokio's timer.

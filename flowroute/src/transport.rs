@@ -2,6 +2,7 @@
 //! one place, the answer's status is noted for error reporting, and the
 //! generated client's outcome becomes this crate's `Result`.
 
+use crate::attempts::{self, Attempt, Next};
 use crate::error::{self, ApiError, DecodeError, Error, TimeLimit};
 use crate::retry::{self, Clock, Failure, Idempotency, RetryPolicy};
 use bytes::Bytes;
@@ -13,13 +14,7 @@ use reqwest::{
     },
 };
 use serde::de::DeserializeOwned;
-use std::{
-    cell::RefCell,
-    fmt,
-    future::Future,
-    sync::Arc,
-    time::{Duration, SystemTime},
-};
+use std::{cell::RefCell, fmt, future::Future, sync::Arc, time::Duration};
 use tracing::Instrument;
 
 /// The generated client's error for every operation (all share one error schema).
@@ -33,7 +28,7 @@ struct Exchange {
     operation: Option<&'static str>,
     status: Option<StatusCode>,
     request_id: Option<String>,
-    retry_after: Option<String>,
+    retry_after: Option<Duration>,
     /// The error answer's body as received: progenitor hands back only what
     /// it parsed, which loses anything that is not a JSON:API document.
     error_body: Option<Bytes>,
@@ -65,6 +60,16 @@ enum Redirect {
     Followed(Option<String>),
 }
 
+// Why a task-local, and not a value handed back: progenitor calls the
+// executor from inside the generated `send()` and accepts only a
+// `reqwest::Result<Response>` from it, then builds its own `Error`, which
+// drops what the caller's error needs: the status when an error body does not
+// parse (`InvalidResponsePayload`), the body as received when it does
+// (`ErrorResponse` keeps the parsed document only), and every failure of this
+// crate's (a body over the size limit, a refused redirect, a read-only
+// refusal), since a `reqwest::Error` cannot be constructed. `call` opens the
+// scope, the executor writes into it, `call` reads it once the generated
+// future is done: data flows one way, and nothing else shares it.
 tokio::task_local! {
     static EXCHANGE: RefCell<Exchange>;
 }
@@ -238,32 +243,34 @@ impl Execute for Transport {
                     s.clock.now().saturating_duration_since(sent).as_millis() as u64,
                 );
                 tracing::debug!(parent: &span, failure = ?failure, "attempt finished");
-                let retry_after = || match &outcome {
-                    Ok(r) => r
+                // Read once: for the wait, and for the caller's error.
+                let retry_after = match (&outcome, failure) {
+                    (Ok(r), Some(_)) => r
                         .headers()
                         .get(RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
-                        .and_then(|v| error::parse_retry_after(v, SystemTime::now())),
-                    Err(_) => None,
+                        .and_then(|v| error::parse_retry_after(v, s.clock.wall())),
+                    _ => None,
                 };
-                let delay = failure
-                    .filter(|f| !last && retry::retryable(class, *f, s.retry.retry_unsafe))
-                    .and_then(|_| s.retry.delay(attempt, retry_after()))
-                    .filter(|d| {
-                        // `d` can be a server's Retry-After: no unchecked sum.
-                        s.clock
-                            .now()
-                            .saturating_duration_since(started)
-                            .checked_add(*d)
-                            .is_some_and(|end| end < s.deadline)
-                    });
-                match delay {
-                    Some(delay) => {
+                let next = attempts::decide(
+                    &s.retry,
+                    class,
+                    Attempt {
+                        number: attempt,
+                        failure,
+                        retry_after,
+                        repeatable: !last,
+                    },
+                    s.clock.now().saturating_duration_since(started),
+                    s.deadline,
+                );
+                match next {
+                    Next::Retry(delay) => {
                         tracing::debug!(parent: &span, delay_ms = delay.as_millis() as u64, "retrying");
                         s.clock.sleep(delay).await;
                         attempt += 1;
                     }
-                    None => return finish(outcome, s.max_response_bytes),
+                    Next::Finish => return finish(outcome, retry_after, s.max_response_bytes),
                 }
             }
         })
@@ -343,14 +350,15 @@ fn rebuild(
 }
 
 /// Notes what the caller's error needs, and hands progenitor the final answer.
-fn finish(outcome: Result<Response, AttemptError>, limit: usize) -> reqwest::Result<Response> {
+fn finish(
+    outcome: Result<Response, AttemptError>,
+    retry_after: Option<Duration>,
+    limit: usize,
+) -> reqwest::Result<Response> {
     match outcome {
         Ok(response) => {
             if !response.status().is_success() {
-                let (request_id, retry_after) = (
-                    header(response.headers(), "x-request-id"),
-                    header(response.headers(), RETRY_AFTER.as_str()),
-                );
+                let request_id = header(response.headers(), "x-request-id");
                 note(|x| {
                     x.status = Some(response.status());
                     x.request_id = request_id;
@@ -532,9 +540,7 @@ fn api_error(operation: &'static str, status: StatusCode, body: &[u8], x: Exchan
     let request_id = x
         .request_id
         .or_else(|| errors.iter().find_map(|e| e.id.clone()));
-    let retry_after = x
-        .retry_after
-        .and_then(|v| error::parse_retry_after(&v, SystemTime::now()));
+    let retry_after = x.retry_after;
     Error::Api(Box::new(ApiError {
         operation,
         status,
