@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
@@ -11,6 +11,7 @@ use axum::routing::{get, patch, post};
 use crate::api::{
     available, callbacks, cdrs, cnam, control, e911, messages, numbers, porting, routes,
 };
+use crate::body::announces_body;
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 
@@ -102,16 +103,6 @@ pub(crate) fn router(ctx: Ctx) -> Router {
 
 async fn not_found() -> ApiError {
     ApiError::not_found()
-}
-
-/// Whether the request says it carries a body.
-pub(crate) fn announces_body(headers: &HeaderMap) -> bool {
-    headers.contains_key(header::TRANSFER_ENCODING)
-        || headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .is_some_and(|len| len > 0)
 }
 
 fn is_json_media_type(value: &HeaderValue) -> bool {

@@ -4,10 +4,21 @@
 //! what the spec declares.
 
 use axum::body::Bytes;
+use axum::http::{HeaderMap, header};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::ApiError;
+
+/// Whether the request says it carries a body.
+pub(crate) fn announces_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .is_some_and(|len| len > 0)
+}
 
 /// Parses a required JSON body.
 pub(crate) fn json_value(body: &Bytes) -> Result<Value, ApiError> {

@@ -10,9 +10,8 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde_json::Value;
 
-use crate::model::CdrResult;
+use crate::model::{AccountNumber, CdrExport, CdrResult};
 use crate::prng::Rng;
-use crate::state::State;
 
 pub(crate) const COLUMNS: &[&str] = &[
     "direction",
@@ -65,22 +64,16 @@ fn strings(filters: &serde_json::Map<String, Value>, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Builds the result of export `id` from the account as it is now.
-pub(crate) fn run(state: &State, id: i64) -> CdrResult {
+/// Builds the result of `export` from the account's `numbers` as they are now;
+/// the calls derive from `seed` and the export's id.
+pub(crate) fn run<'a>(
+    export: &CdrExport,
+    numbers: impl Iterator<Item = &'a AccountNumber>,
+    seed: u64,
+) -> CdrResult {
     let completed_at = Utc::now();
-    let Some(export) = state.cdr_exports.get(&id) else {
-        return CdrResult {
-            completed_at,
-            csv: COLUMNS.join(","),
-            num_calls: 0,
-            billed_minutes: 0,
-            call_subtotal: 0.0,
-            cnamlookup_fees: 0.0,
-            usf_fees: 0.0,
-        };
-    };
-    let mut rng = Rng::new(state.seed ^ id.unsigned_abs());
-    let numbers: Vec<_> = state.numbers.values().collect();
+    let mut rng = Rng::new(seed ^ export.id.unsigned_abs());
+    let numbers: Vec<_> = numbers.collect();
     let span = (export.end - export.start)
         .num_seconds()
         .max(1)

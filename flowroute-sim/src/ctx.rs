@@ -13,7 +13,8 @@ use crate::records::{RequestPage, RequestRecord, WebhookDelivery, WebhookPage, c
 use crate::ring::{Ring, check_limit};
 use crate::state::{State, Timing};
 
-/// Flowroute retries a webhook four times after the first attempt (catalogue §5).
+/// Flowroute retries a webhook four times after the first attempt (the
+/// description of `InboundMessageDocument` in `openapi/flowroute.yaml`).
 pub(crate) const WEBHOOK_RETRIES: u32 = 4;
 
 /// Webhook POSTs the simulator has open at once. Each holds an outgoing

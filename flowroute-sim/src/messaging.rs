@@ -11,7 +11,8 @@ use crate::model::{AccountNumber, Mdr, Media, Receipt};
 use crate::render;
 use crate::state::State;
 
-/// What one SMS segment and one MMS cost, in nanodollars (catalogue §2.3).
+/// What one SMS segment and one MMS cost, in nanodollars: the `amount_nanodollars`
+/// of the SMS and MMS examples in `openapi/flowroute.yaml` ($0.004 and $0.0195).
 pub(crate) const SMS_SEGMENT_NANODOLLARS: i64 = 4_000_000;
 pub(crate) const MMS_NANODOLLARS: i64 = 19_500_000;
 

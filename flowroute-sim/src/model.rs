@@ -9,6 +9,10 @@ use serde_json::{Map, Value};
 
 use crate::inventory::NumberInfo;
 
+/// Response extension naming the MDR a message send created, for the request log.
+#[derive(Debug, Clone)]
+pub(crate) struct MdrId(pub(crate) String);
+
 /// A number on the account.
 #[derive(Debug, Clone)]
 pub(crate) struct AccountNumber {

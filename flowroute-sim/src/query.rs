@@ -90,7 +90,8 @@ impl Query {
     }
 }
 
-/// Page size when the request names none (catalogue §3).
+/// Page size when the request names none: the default of the `limit`
+/// parameters in `openapi/flowroute.yaml`.
 pub(crate) const DEFAULT_LIMIT: u64 = 10;
 
 /// One page request.

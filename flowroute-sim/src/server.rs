@@ -20,15 +20,12 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tower::ServiceExt as _;
 
-use crate::app::announces_body;
+use crate::body::announces_body;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, JSON_API};
 use crate::faults::{DropPoint, Fault, FaultBody};
+use crate::model::MdrId;
 use crate::records::RequestRecord;
-
-/// Response extension naming the MDR a message send created, for the request log.
-#[derive(Debug, Clone)]
-pub(crate) struct MdrId(pub(crate) String);
 
 /// The service error that makes hyper close the connection unanswered.
 #[derive(Debug)]

@@ -113,7 +113,7 @@ impl State {
                 }
             }
         }
-        let due: Vec<i64> = self
+        let finished: Vec<_> = self
             .cdr_exports
             .values()
             .filter(|e| {
@@ -121,10 +121,9 @@ impl State {
                     && e.created_tick < self.ticks
                     && now >= e.created_at + self.timing.cdr_export_delay
             })
-            .map(|e| e.id)
+            .map(|e| (e.id, cdr_csv::run(e, self.numbers.values(), self.seed)))
             .collect();
-        for id in due {
-            let result = cdr_csv::run(self, id);
+        for (id, result) in finished {
             if let Some(export) = self.cdr_exports.get_mut(&id) {
                 export.result = Some(result);
             }

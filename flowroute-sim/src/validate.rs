@@ -1,5 +1,6 @@
 //! Value rules shared by several operations: phone numbers, URLs and the
-//! destination formats of inbound routes (catalogue §2.2, §6).
+//! destination formats of inbound routes, as the description of
+//! `NewRouteAttributes` in `openapi/flowroute.yaml` lists them.
 
 use std::net::IpAddr;
 

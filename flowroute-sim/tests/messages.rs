@@ -352,7 +352,8 @@ async fn delivery_receipts_are_posted_to_the_most_specific_url() {
         let mut bodies = receiver.bodies();
         bodies.sort_by_key(|b| b["data"]["attributes"]["level"].as_u64());
         for body in &bodies {
-            serde_json::from_value::<DeliveryReceiptDocument>(body.clone()).expect("§5.3 shape");
+            serde_json::from_value::<DeliveryReceiptDocument>(body.clone())
+                .expect("the spec's delivery receipt shape");
             assert_eq!(body["data"]["id"], id.as_str());
             assert_eq!(body["data"]["type"], "delivery_receipt");
             assert_eq!(

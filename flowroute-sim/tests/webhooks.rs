@@ -53,7 +53,8 @@ async fn a_receiver_failing_twice_gets_three_deliveries() {
     );
 
     let body = &receiver.bodies()[2];
-    serde_json::from_value::<InboundMessageDocument>(body.clone()).expect("§5.1 shape");
+    serde_json::from_value::<InboundMessageDocument>(body.clone())
+        .expect("the spec's inbound SMS shape");
     let attributes = &body["data"]["attributes"];
     assert_eq!(body["data"]["id"], id.as_str());
     assert_eq!(attributes["direction"], "inbound");
@@ -144,7 +145,8 @@ async fn inbound_mms_reaches_the_mms_callback_with_media() {
     answer.decode::<MdrDocument>();
     api.eventually(|| async { receiver.count() == 1 }).await;
     let body = &receiver.bodies()[0];
-    serde_json::from_value::<InboundMessageDocument>(body.clone()).expect("§5.2 shape");
+    serde_json::from_value::<InboundMessageDocument>(body.clone())
+        .expect("the spec's inbound MMS shape");
     assert_eq!(body["data"]["attributes"]["is_mms"], true);
     assert_eq!(body["data"]["attributes"]["body"], serde_json::Value::Null);
     assert_eq!(body["data"]["attributes"]["status"], "");

@@ -2,6 +2,8 @@
 //! same decoders as the fuzz targets, so every input that once found a new path
 //! stays a regression test: no panic, whatever the bytes.
 
+use flowroute::fuzzing::RESPONSE_DECODERS;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 fn corpus(target: &str) -> Vec<Vec<u8>> {
@@ -18,12 +20,27 @@ fn corpus(target: &str) -> Vec<Vec<u8>> {
 }
 
 #[test]
-fn the_response_corpus_decodes_without_panicking() {
+fn the_response_corpus_decodes_without_panicking_and_reaches_every_decoder() {
+    let mut reached = BTreeSet::new();
     for input in corpus("responses") {
-        if let Some((&kind, body)) = input.split_first() {
-            flowroute::fuzzing::response(kind, body);
+        if let Some((&key, body)) = input.split_first()
+            && flowroute::fuzzing::response(key, body)
+        {
+            reached.insert(key);
         }
     }
+    let missing: Vec<_> = RESPONSE_DECODERS
+        .iter()
+        .filter(|d| !reached.contains(&d.key))
+        .map(|d| (d.key, d.document))
+        .collect();
+    assert!(missing.is_empty(), "decoders no input reaches: {missing:?}");
+}
+
+#[test]
+fn response_decoder_keys_are_distinct() {
+    let keys: BTreeSet<u8> = RESPONSE_DECODERS.iter().map(|d| d.key).collect();
+    assert_eq!(keys.len(), RESPONSE_DECODERS.len());
 }
 
 #[test]

@@ -12,10 +12,9 @@ use crate::body;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, json_api};
 use crate::messaging;
-use crate::model::Mdr;
+use crate::model::{Mdr, MdrId};
 use crate::query::{Query, message_links};
 use crate::render;
-use crate::server::MdrId;
 use crate::validate::{is_http_url, is_nanp};
 
 /// Reads either accepted body format: the compact one, or the JSON:API
