@@ -333,6 +333,36 @@ pub struct ApiError {
     pub body_excerpt: Option<String>,
 }
 
+impl ApiError {
+    /// The error for an answer with an error status, from anyone (Flowroute,
+    /// or the storage host of a CDR file): its JSON:API `errors` when the body
+    /// is such a document, otherwise an excerpt of the body as received. The
+    /// request id falls back to the first error's `id`.
+    pub(crate) fn from_answer(
+        operation: &'static str,
+        status: StatusCode,
+        body: &[u8],
+        request_id: Option<String>,
+        retry_after: Option<Duration>,
+    ) -> Error {
+        let parsed = parse_error_document(body);
+        let body_excerpt = match &parsed {
+            None if !body.is_empty() => Some(excerpt(body)),
+            _ => None,
+        };
+        let errors = parsed.unwrap_or_default();
+        let request_id = request_id.or_else(|| errors.iter().find_map(|e| e.id.clone()));
+        Error::Api(Box::new(ApiError {
+            operation,
+            status,
+            errors,
+            request_id,
+            retry_after,
+            body_excerpt,
+        }))
+    }
+}
+
 /// One entry of a JSON:API `errors` array.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -620,6 +650,17 @@ fn parse_error_object(v: &Value) -> ApiErrorDetail {
             Some(other) => Some(ErrorDetail::Fields(other.clone())),
         },
     }
+}
+
+/// An answer's `Retry-After` header, read against the wall-clock time `now`.
+pub(crate) fn retry_after_header(
+    headers: &reqwest::header::HeaderMap,
+    now: std::time::SystemTime,
+) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, now))
 }
 
 /// `Retry-After` as delay-seconds or an HTTP date, relative to `now`.

@@ -9,9 +9,7 @@ use bytes::Bytes;
 use flowroute_raw::{BoxFuture, Execute, OperationSpec, ResponseValue, types::ErrorDocument};
 use reqwest::{
     Method, Request, Response, ResponseBuilderExt, StatusCode, Url, Version,
-    header::{
-        AUTHORIZATION, CONTENT_LENGTH, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER, USER_AGENT,
-    },
+    header::{AUTHORIZATION, CONTENT_LENGTH, HeaderMap, HeaderValue, LOCATION, USER_AGENT},
 };
 use serde::de::DeserializeOwned;
 use std::{cell::RefCell, fmt, future::Future, sync::Arc, time::Duration};
@@ -245,11 +243,7 @@ impl Execute for Transport {
                 tracing::debug!(parent: &span, failure = ?failure, "attempt finished");
                 // Read once: for the wait, and for the caller's error.
                 let retry_after = match (&outcome, failure) {
-                    (Ok(r), Some(_)) => r
-                        .headers()
-                        .get(RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| error::parse_retry_after(v, s.clock.wall())),
+                    (Ok(r), Some(_)) => error::retry_after_header(r.headers(), s.clock.wall()),
                     _ => None,
                 };
                 let next = attempts::decide(
@@ -531,24 +525,7 @@ fn redirect_error(operation: &'static str, redirect: Redirect) -> Error {
 }
 
 fn api_error(operation: &'static str, status: StatusCode, body: &[u8], x: Exchange) -> Error {
-    let parsed = error::parse_error_document(body);
-    let body_excerpt = match &parsed {
-        None if !body.is_empty() => Some(error::excerpt(body)),
-        _ => None,
-    };
-    let errors = parsed.unwrap_or_default();
-    let request_id = x
-        .request_id
-        .or_else(|| errors.iter().find_map(|e| e.id.clone()));
-    let retry_after = x.retry_after;
-    Error::Api(Box::new(ApiError {
-        operation,
-        status,
-        errors,
-        request_id,
-        retry_after,
-        body_excerpt,
-    }))
+    ApiError::from_answer(operation, status, body, x.request_id, x.retry_after)
 }
 
 /// Decodes again with path tracking, to say *where* the document went wrong.

@@ -13,10 +13,7 @@ use crate::{
 use flowroute_raw::{ByteStream, ClientInfo};
 use futures_core::Stream;
 use futures_util::{StreamExt, stream};
-use reqwest::{
-    Url,
-    header::{LOCATION, RETRY_AFTER},
-};
+use reqwest::{Url, header::LOCATION};
 use std::{
     future::Future,
     pin::pin,
@@ -316,22 +313,14 @@ async fn storage_error(bounds: &Bounds, response: reqwest::Response, url: &Url) 
     let headers = response.headers();
     let request_id =
         header(headers, "x-amz-request-id").or_else(|| header(headers, "x-request-id"));
-    let retry_after = header(headers, RETRY_AFTER.as_str())
-        .and_then(|v| error::parse_retry_after(&v, std::time::SystemTime::now()));
+    let retry_after = error::retry_after_header(headers, bounds.clock.wall());
     let mut body = Vec::new();
     // The status is the error; a body that stalls only shortens the excerpt.
     let _ = bounds
         .within(Wait::Silence, first_bytes(response, &mut body))
         .await;
     let body = without_query_values(body, url);
-    Error::Api(Box::new(ApiError {
-        operation: DOWNLOAD,
-        status,
-        errors: Vec::new(),
-        request_id,
-        retry_after,
-        body_excerpt: (!body.is_empty()).then(|| error::excerpt(&body)),
-    }))
+    ApiError::from_answer(DOWNLOAD, status, &body, request_id, retry_after)
 }
 
 /// Enough of an error body to quote it, without reading an arbitrarily long one.
