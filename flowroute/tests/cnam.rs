@@ -7,7 +7,7 @@ use flowroute::{CnamId, Error, PhoneNumber};
 use httpmock::Method::{DELETE, GET, PATCH, POST};
 use serde_json::{Value, json};
 
-/// The CNAM resource of the catalogue (§2.5, PY README).
+/// A CNAM record as Flowroute documents it (the official Python SDK README's example).
 fn regence_json() -> Value {
     json!({"attributes": {"approval_datetime": "2018-04-16 16:20:32.939166+00:00", "creation_datetime": "2018-04-12 19:08:39.062539+00:00",
                           "is_approved": true, "rejection_reason": null, "value": "REGENCE INC"},

@@ -8,7 +8,7 @@ use flowroute::{E911Id, Error, PhoneNumber};
 use httpmock::Method::{DELETE, GET, PATCH, POST};
 use serde_json::{Value, json};
 
-/// The E911 resource of the catalogue (§2.4, PY README).
+/// An E911 record as Flowroute documents it (the official Python SDK README's example).
 fn address_json() -> Value {
     json!({"attributes": {"address_type": "Suite", "address_type_number": "333", "city": "Seattle", "country": "US",
                           "first_name": "Albus", "label": "Office Space III", "last_name": "Rasputin, Jr.",
@@ -35,7 +35,7 @@ fn office() -> NewE911Address {
         .zip("98101")
 }
 
-fn assert_is_the_catalogue_address(a: &E911Address) {
+fn assert_is_the_documented_address(a: &E911Address) {
     assert_eq!(a.id.as_str(), "21845");
     assert_eq!(a.label, "Office Space III");
     assert_eq!(a.first_name, "Albus");
@@ -82,7 +82,7 @@ async fn list_sends_every_filter_and_paging_and_decodes_the_page() {
         .unwrap();
     mock.assert_async().await;
     assert_eq!(page.items.len(), 1);
-    assert_is_the_catalogue_address(&page.items[0]);
+    assert_is_the_documented_address(&page.items[0]);
     assert_eq!(page.next_offset, Some(2));
 }
 
@@ -99,7 +99,7 @@ async fn get_decodes_every_attribute() {
         .await;
     let address = client.e911s().get("21845").await.unwrap();
     mock.assert_async().await;
-    assert_is_the_catalogue_address(&address);
+    assert_is_the_documented_address(&address);
 }
 
 #[tokio::test]
@@ -212,7 +212,7 @@ async fn create_sends_the_unit_and_decodes_the_stored_address() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_is_the_catalogue_address(&address);
+    assert_is_the_documented_address(&address);
 }
 
 #[tokio::test]
@@ -235,7 +235,7 @@ async fn update_sends_only_what_changes() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_is_the_catalogue_address(&address);
+    assert_is_the_documented_address(&address);
 }
 
 #[tokio::test]

@@ -1,4 +1,4 @@
-//! Webhook bodies read into typed events (the catalogue's examples, unknown
+//! Webhook bodies read into typed events (Flowroute's documented examples, unknown
 //! values, malformed input), the test fixtures, and the dedupe set.
 
 use chrono::{TimeZone, Utc};
@@ -10,14 +10,14 @@ use serde_json::{Value, json};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-/// §5.1: the inbound SMS as the spec's example writes it.
+/// The inbound SMS as the spec's example writes it.
 const INBOUND_SMS: &str = r#"{"data":{"id":"mdr2-…","type":"message",
          "attributes":{"amount_display":"$0.0040","amount_nanodollars":4000000,"body":"Hello are you there? ",
                        "delivery_receipts":[],"direction":"inbound","from":"12061232634","is_mms":false,
                        "message_callback_url":"https://…","message_encoding":0,"message_type":"longcode",
                        "status":"delivered","timestamp":"2017-12-22T01:52:39.39Z","to":"12012673227"}}}"#;
 
-/// §5.2: the captured inbound MMS (stacksjb/GoogleSheets-Webhook-Flowroute
+/// The captured inbound MMS (stacksjb/GoogleSheets-Webhook-Flowroute
 /// `examplemms.json`), byte for byte. Its ids are redacted, which is why the
 /// relationship and the included media do not match.
 const CAPTURED_MMS: &str = r#"{
@@ -66,13 +66,13 @@ const CAPTURED_MMS: &str = r#"{
   ]
 }"#;
 
-/// §5.3: the delivery receipt as the spec's example writes it.
+/// The delivery receipt as the spec's example writes it.
 const DELIVERY_RECEIPT: &str = r#"{"data":{"attributes":{"body":"…","level":2,"status":"message buffered","status_code":"1003",
                        "status_code_description":"Message accepted by Carrier","timestamp":"2017-12-21T16:44:35.00Z"},
          "id":"mdr2-…","links":{"related":"https://api.flowroute.com/v2.1/messages/mdr2-…"},
          "type":"delivery_receipt"}}"#;
 
-/// §5.1: the flat Messages v2 body.
+/// The flat Messages v2 body (the older format).
 const LEGACY: &str = r#"{"to":"12066418000","body":"Hello there from Flowroute!","from":"18553569768","id":"mdr1-febb118b9b034338adfc662a8c02fd88"}"#;
 
 fn parse_json(doc: &Value) -> Result<Event, WebhookError> {
