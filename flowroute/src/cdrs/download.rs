@@ -1,7 +1,8 @@
 //! Reading a completed export's file: finding its URL, fetching it from the
 //! storage host under the client's time limits, and decoding it as it arrives.
 
-use super::records::{DOWNLOAD, RecordDecoder, Step};
+use super::decoder::{RecordDecoder, Step};
+use super::records::DOWNLOAD;
 use super::{CdrExport, CdrExportStatus, CdrRecord, Cdrs};
 use crate::urls::{is_loopback, redacted};
 use crate::{

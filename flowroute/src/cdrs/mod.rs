@@ -27,6 +27,7 @@
 
 use crate::IntoChecked;
 use crate::urls::http_url;
+mod decoder;
 mod download;
 mod records;
 
