@@ -32,12 +32,12 @@ mod records;
 use crate::{
     CdrExportId, Client, Error, TimeLimit,
     error::{self, ApiError},
-    pagination::{ListRequest, Page, Query, offset_i32, sealed},
+    pagination::{ListRequest, list_query},
     retry::Clock,
     transport::{self, call, header},
 };
 use chrono::{DateTime, SubsecRound, Utc};
-use flowroute_raw::{BoxFuture, ByteStream, ClientInfo, types};
+use flowroute_raw::{ByteStream, ClientInfo, types};
 use futures_core::Stream;
 use futures_util::{StreamExt, stream};
 use reqwest::{
@@ -351,50 +351,11 @@ impl CreateCdrExport {
     }
 }
 
-/// Filters for [`Cdrs::list`].
-#[derive(Debug, Clone, Default)]
-pub struct CdrExportQuery {
-    status: Option<CdrExportStatus>,
-}
-
-impl sealed::Sealed for CdrExportQuery {}
-
-impl Query for CdrExportQuery {
-    type Item = CdrExport;
-    const OPERATION: &'static str = "list_cdr_exports";
-    const MAX_LIMIT: Option<u32> = Some(200);
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<CdrExport>, Error>> {
-        Box::pin(async move {
-            let mut request = client.raw().list_cdr_exports().offset(offset_i32(offset)?);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            if let Some(status) = &self.status {
-                request = request.status(status.clone());
-            }
-            let list = call(request.send()).await?;
-            Ok(Page::from_raw(
-                list.data,
-                list.links,
-                offset,
-                CdrExport::from_list_item,
-            ))
-        })
-    }
-}
-
-impl ListRequest<CdrExportQuery> {
+list_query! {
+    /// Filters for [`Cdrs::list`].
+    CdrExportQuery for list_cdr_exports -> CdrExport = CdrExport::from_list_item;
     /// Only exports in this status.
-    pub fn status(mut self, status: CdrExportStatus) -> Self {
-        self.query.status = Some(status);
-        self
-    }
+    status(status: CdrExportStatus) -> CdrExportStatus = Ok(status);
 }
 
 /// CDR exports, from [`Client::cdrs`].
