@@ -583,15 +583,10 @@ impl E911s {
     /// The numbers using an address. No maximum page size is documented.
     pub fn numbers(&self, id: impl IntoChecked<E911Id>) -> ListRequest<E911NumbersQuery> {
         match id.into_checked() {
-            Ok(id) => ListRequest::new(&self.client, E911NumbersQuery { id }),
+            Ok(id) => ListRequest::new(&self.client, E911NumbersQuery::new(id)),
             // The list needs a query to exist; the rejection stops it before any request.
             Err(e) => reject(
-                ListRequest::new(
-                    &self.client,
-                    E911NumbersQuery {
-                        id: E911Id::from_server(""),
-                    },
-                ),
+                ListRequest::new(&self.client, E911NumbersQuery::new(E911Id::from_server(""))),
                 e,
             ),
         }

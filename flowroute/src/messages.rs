@@ -432,13 +432,7 @@ impl Messages {
     /// [`end`](ListRequest::end). Flowroute documents no maximum page size for
     /// this list.
     pub fn list(&self, start: impl Into<DateTime<Utc>>) -> ListRequest<MdrQuery> {
-        ListRequest::new(
-            &self.client,
-            MdrQuery {
-                start: start.into(),
-                end: None,
-            },
-        )
+        ListRequest::new(&self.client, MdrQuery::new(start.into()))
     }
 
     /// The detail record of one message.

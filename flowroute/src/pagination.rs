@@ -126,7 +126,7 @@ pub(crate) fn reason(e: Error) -> String {
 /// the conversion of a generated item. Parameters every request carries are
 /// set when the list is made, and follow the type in parentheses:
 /// `MdrQuery(start: DateTime<Utc> => start_date(*start))`; such a query has no
-/// `Default`. `, checked by path` names a [`Query::validate`].
+/// `Default` but a `new` taking them. `, checked by path` names a [`Query::validate`].
 ///
 /// A filter is one line: `setter(argument: Type) -> Stored = check => method;`
 /// where `check` is a `Result<Stored, String>`: an `Err` is the reason the
@@ -141,6 +141,18 @@ macro_rules! list_query {
     (@struct [$($required:tt)+] $($item:tt)*) => {
         #[derive(Debug, Clone)]
         $($item)*
+    };
+    (@new $name:ident [] [$($setter:ident)*]) => {};
+    (@new $name:ident [$($req:ident: $req_ty:ty),+] [$($setter:ident)*]) => {
+        impl $name {
+            /// The query with its required parameters, and no filter set.
+            pub(crate) fn new($($req: $req_ty),+) -> Self {
+                $name {
+                    $($req,)+
+                    $($setter: None,)*
+                }
+            }
+        }
     };
     (@forward $request:ident, $value:ident, $setter:ident) => {
         $request.$setter($value.clone())
@@ -164,6 +176,10 @@ macro_rules! list_query {
                 $($($req: $req_ty,)+)?
                 $($setter: Option<$stored>,)*
             }
+        }
+
+        $crate::pagination::list_query! {
+            @new $name [$($($req: $req_ty),+)?] [$($setter)*]
         }
 
         impl $crate::pagination::sealed::Sealed for $name {}
