@@ -3,8 +3,9 @@
 //! builds on its own when packaged).
 //!
 //! Output, in `OUT_DIR`:
-//! - `codegen.rs`: progenitor's client and types, the open enums and the wire
-//!   media-type table (the same text is committed as `generated/flowroute.rs`);
+//! - `codegen.rs`: progenitor's client and types, the open enums and the
+//!   per-operation table `OPERATIONS` (wire media types, retry class, paging;
+//!   the same text is committed as `generated/flowroute.rs`);
 //! - `examples.rs`: one decode check per example in the spec, for the test suite.
 
 #[path = "build/lint.rs"]

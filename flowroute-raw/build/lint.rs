@@ -17,6 +17,10 @@ pub const TAGS: &[&str] = &[
 /// Media types the generator step knows how to relabel and the hooks restore.
 pub const MEDIA_TYPES: &[&str] = &["application/vnd.api+json", "application/json"];
 
+/// The values of `x-retry-class`, which every operation carries; the spec's
+/// `info.description` says what each means.
+pub const RETRY_CLASSES: &[&str] = &["read", "idempotent", "not-idempotent", "never"];
+
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -37,6 +41,12 @@ pub struct Operation {
     pub request_media_type: Option<String>,
     /// Media type the operation answers with (success body, else error body).
     pub response_media_type: String,
+    /// `x-retry-class`, one of [`RETRY_CLASSES`].
+    pub retry_class: String,
+    /// Whether it is a list: it takes `limit` and `offset` query parameters.
+    pub paged: bool,
+    /// The `maximum` of a list's `limit`, `None` where none is documented.
+    pub page_size_max: Option<u32>,
 }
 
 /// Parses the YAML text, reporting the position of syntax errors and duplicate keys.
@@ -126,6 +136,9 @@ fn operations_checked(doc: &Value, problems: &mut Vec<String>) -> Vec<Operation>
             );
             let request_media_type = request_media_type(doc, op, &name, problems);
             let response_media_type = responses(doc, op, &name, problems);
+            let retry_class = retry_class(op, &method.to_uppercase(), &name, problems);
+            let (paged, page_size_max) =
+                paging(doc, path_params, op.get("parameters"), &name, problems);
             ops.push(Operation {
                 id: id.to_string(),
                 method: method.to_uppercase(),
@@ -133,10 +146,112 @@ fn operations_checked(doc: &Value, problems: &mut Vec<String>) -> Vec<Operation>
                 tag,
                 request_media_type,
                 response_media_type,
+                retry_class,
+                paged,
+                page_size_max,
             });
         }
     }
     ops
+}
+
+/// The operation's `x-retry-class`. The SDK's retries, `Error::is_safe_to_retry`
+/// and read-only clients rest on it, so a missing or doubtful class stops the
+/// build rather than defaulting to anything.
+fn retry_class(op: &Value, method: &str, name: &str, problems: &mut Vec<String>) -> String {
+    let class = match op.get("x-retry-class") {
+        None => {
+            problems.push(format!(
+                "{name}: has no `x-retry-class`; add one of {RETRY_CLASSES:?} (see the spec's info.description)"
+            ));
+            return String::new();
+        }
+        Some(Value::String(c)) if RETRY_CLASSES.contains(&c.as_str()) => c.as_str(),
+        Some(other) => {
+            problems.push(format!(
+                "{name}: `x-retry-class: {}` is not one of {RETRY_CLASSES:?}",
+                key_str(other)
+            ));
+            return String::new();
+        }
+    };
+    let because = op.get("x-read-only-because");
+    let confirmed = because
+        .and_then(Value::as_str)
+        .is_some_and(|why| !why.trim().is_empty());
+    let read_beyond_get = class == "read" && method != "GET";
+    if method == "GET" && class != "read" {
+        problems.push(format!(
+            "{name}: `x-retry-class: {class}` on a GET; a GET changes nothing on the account, so it is `read`"
+        ));
+    }
+    if read_beyond_get && !confirmed {
+        problems.push(format!(
+            "{name}: `x-retry-class: read` on a {method} says it changes nothing on the account; confirm it with `x-read-only-because: <why>`, or choose another class"
+        ));
+    }
+    if because.is_some() && !read_beyond_get {
+        problems.push(format!(
+            "{name}: `x-read-only-because` only confirms `x-retry-class: read` on a method other than GET; remove it"
+        ));
+    }
+    class.to_string()
+}
+
+/// Whether the operation is a list, and the `maximum` of its `limit`.
+fn paging(
+    doc: &Value,
+    item_params: Option<&Value>,
+    op_params: Option<&Value>,
+    name: &str,
+    problems: &mut Vec<String>,
+) -> (bool, Option<u32>) {
+    let query: Vec<&Value> = [item_params, op_params]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_sequence)
+        .flatten()
+        .map(|p| resolve(doc, p))
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+        .collect();
+    let find = |wanted: &str| {
+        query
+            .iter()
+            .find(|p| p.get("name").and_then(Value::as_str) == Some(wanted))
+    };
+    match (find("limit"), find("offset")) {
+        (None, None) => (false, None),
+        (Some(limit), Some(_)) => {
+            let maximum = limit
+                .get("schema")
+                .map(|s| resolve(doc, s))
+                .and_then(|s| s.get("maximum"));
+            let Some(maximum) = maximum else {
+                return (true, None);
+            };
+            match maximum
+                .as_u64()
+                .and_then(|m| u32::try_from(m).ok())
+                .filter(|m| *m > 0)
+            {
+                Some(m) => (true, Some(m)),
+                None => {
+                    problems.push(format!(
+                        "{name}: `limit` has `maximum: {}`, which is not a page size (a whole number from 1 to {})",
+                        key_str(maximum),
+                        u32::MAX
+                    ));
+                    (true, None)
+                }
+            }
+        }
+        _ => {
+            problems.push(format!(
+                "{name}: a list takes both `limit` and `offset` query parameters; declare both, or neither"
+            ));
+            (false, None)
+        }
+    }
 }
 
 fn is_snake_case(s: &str) -> bool {

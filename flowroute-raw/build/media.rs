@@ -1,6 +1,6 @@
 //! What build.rs derives from the spec besides progenitor's output: the JSON:API
-//! relabelling, the per-operation wire media types, the open enums and the
-//! example-decoding checks.
+//! relabelling, the per-operation table (wire media types, retry class, paging),
+//! the open enums and the example-decoding checks.
 
 use crate::lint::{self, Operation};
 use serde_yaml_ng::Value;
@@ -93,15 +93,25 @@ pub fn relabel_json_api(spec: &mut openapiv3::OpenAPI) {
     }
 }
 
-/// Rust source for the operation table, the wire media types and the open enums.
+/// Rust source for the operation table and the open enums.
 pub fn tables(operations: &[Operation], enums: &[OpenEnum]) -> String {
     let mut s = String::new();
     s.push_str("/// Every operation of the spec, in spec order.\npub const OPERATIONS: &[crate::OperationSpec] = &[\n");
     for op in operations {
+        let paging = match (op.paged, op.page_size_max) {
+            (false, _) => "None".to_string(),
+            (true, max) => format!("Some(crate::Paging {{ page_size_max: {max:?} }})"),
+        };
         let _ = writeln!(
             s,
-            "crate::OperationSpec {{ id: {:?}, method: {:?}, path: {:?}, tag: {:?}, content_type: {:?}, accept: {:?} }},",
-            op.id, op.method, op.path, op.tag, op.request_media_type, op.response_media_type
+            "crate::OperationSpec {{ id: {:?}, method: {:?}, path: {:?}, tag: {:?}, content_type: {:?}, accept: {:?}, retry: crate::RetryClass::{}, paging: {paging} }},",
+            op.id,
+            op.method,
+            op.path,
+            op.tag,
+            op.request_media_type,
+            op.response_media_type,
+            lint::variant_ident(&op.retry_class),
         );
     }
     s.push_str("];\n");

@@ -11097,6 +11097,20 @@ numbers, routes, messages, E911, CNAM and CDR requests and responses, and
 Lists page with `limit` (page size) and `offset` (items skipped). A page's
 `links.next` is present when there is more and absent on the last page.
 
+Per-operation facts the SDK reads from this file (the build turns them into
+the table `flowroute_raw::OPERATIONS`, and the `flowroute` crate has no other
+copy of them):
+- `x-retry-class`, on every operation: `read` changes nothing on the account
+  (every GET, and a POST only when `x-read-only-because` says why it changes
+  nothing); `idempotent` has the same effect however often it runs;
+  `not-idempotent` would be done twice, or fail confusingly, if repeated after
+  Flowroute processed it; `never` could send a message or buy a number twice,
+  so the SDK never repeats it by itself. Where the class is not obvious from
+  the method, the description says why.
+- A list is an operation with `limit` and `offset` query parameters; its
+  page-size maximum is the `maximum` of its `limit` schema, absent where
+  Flowroute documents none.
+
 Error statuses carry a JSON:API error document. Flowroute documents 400, 401,
 403, 404, 405, 415, 422, 429, 500 and 503 for the API as a whole (409 in an
 older draft), so every operation lists the statuses that can apply to it.
@@ -11408,6 +11422,10 @@ Settled: 207 Multi-Status is listed with the same body: the docs return it when
 the number was bought but messaging provisioning failed.
 Note: the .NET SDK reports 403 as insufficient funds.
 
+Retry class `never`: when the answer is lost the number may already be
+bought, and Flowroute has no idempotency key to recognise a repeat, so
+buying again could buy and charge twice.
+
 
 Sends a `POST` request to `/v2/numbers/{number_id}`
 
@@ -11436,6 +11454,9 @@ Flowroute's unreleased draft spec, the Python, PHP, .NET and Ruby SDKs and the
 community Go client; the published spec lacks it.
 Note: Flowroute's documented 404 for a number not on the account has no
 `title` (see the shared NotFound example).
+
+Retry class `not-idempotent`: a repeat after a lost answer turns a
+release that succeeded into a confusing 404.
 
 
 Sends a `DELETE` request to `/v2/numbers/{number_id}`
@@ -11466,6 +11487,9 @@ Settled: the switches are JSON booleans as the docs' field list types them,
 although the docs' enable-CNAM-lookups example sends the string `"true"`.
 Settled: the answer is the updated number (200), and 207 Multi-Status with the
 same body when messaging provisioning failed, as the docs state.
+
+Retry class `idempotent`: the PATCH sets the given attributes to fixed
+values, so a repeat changes nothing more.
 
 
 Sends a `PATCH` request to `/v2/numbers/{number_id}`
@@ -11584,6 +11608,9 @@ Sources: the developer docs only (delete route); neither spec nor any SDK has it
 
 Settled: `route_id` is a string like every route id in answers.
 
+Retry class `not-idempotent`: a repeat after a lost answer turns a
+deletion that succeeded into a confusing 404.
+
 
 Sends a `DELETE` request to `/v2/routes/{route_id}`
 
@@ -11611,6 +11638,9 @@ type the path parameter integer.
 Settled: the answer is 200 with the updated route and a top-level `self` link,
 as the docs describe (they show no example).
 
+Retry class `idempotent`: the PATCH sets the given attributes to fixed
+values, so a repeat changes nothing more.
+
 
 Sends a `PATCH` request to `/v2/routes/{route_id}`
 
@@ -11634,6 +11664,9 @@ answer has no body.
 
 Sources: the developer docs only (remove voice route); neither spec nor any SDK
 has it.
+
+Retry class `idempotent`: unlike deleting a resource, removing an
+assignment twice leaves the number as removing it once.
 
 
 Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/primary_route`
@@ -11665,6 +11698,9 @@ of those the server accepts is unverified.
 Note: the docs show a 403 `ActionNotAuthorizedError` without an id (see the
 shared Forbidden example).
 
+Retry class `idempotent`: assigning the same route again leaves the same
+assignment.
+
 
 Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/primary_route`
 
@@ -11688,6 +11724,9 @@ answer has no body.
 
 Sources: the developer docs only (remove voice route); neither spec nor any SDK
 has it.
+
+Retry class `idempotent`: unlike deleting a resource, removing an
+assignment twice leaves the number as removing it once.
 
 
 Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/failover_route`
@@ -11718,6 +11757,9 @@ example and the SDKs do; the docs' field list calls it `route_id`.
 Settled: the request is declared as `application/vnd.api+json` (spec, docs); the
 SDKs send `application/json`, `text/plain` or no Content-Type at all, and which
 of those the server accepts is unverified.
+
+Retry class `idempotent`: assigning the same route again leaves the same
+assignment.
 
 
 Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/failover_route`
@@ -11797,6 +11839,10 @@ characters, Flowroute says) and billed per segment, and any
 non-ASCII character switches the whole message to UCS-2 (70 characters per
 segment); an MMS, text included, may total at most 750 kB (a 422 names the
 oversized media file).
+
+Retry class `never`: when the answer is lost the message may already
+have gone out, and Flowroute has no idempotency key to recognise a
+repeat, so sending again could deliver it twice.
 
 
 Sends a `POST` request to `/v2.1/messages`
@@ -11918,6 +11964,9 @@ Sources: Flowroute's unreleased draft spec and the community Go client (v2.2);
 no official SDK implements it and the v2.1 docs do not show it, so its
 availability on v2.1 rests on the draft spec alone.
 
+Retry class `idempotent`: removing the URL twice leaves the account as
+removing it once.
+
 
 Sends a `DELETE` request to `/v2.1/messages/{callback_type}`
 
@@ -11974,6 +12023,9 @@ Ruby SDKs.
 - Errors: the draft spec lists 401/403/404/422; we list every status the API
   documents.
 
+Retry class `idempotent` although a POST: it sets the URL, and setting
+the same URL again changes nothing.
+
 
 Sends a `POST` request to `/v2/numbers/{number_id}/relationships/{callback_type}`
 
@@ -11999,6 +12051,9 @@ account-level URL then applies again. Answers 204 without a body.
 
 Sources: Flowroute's unreleased draft spec only; neither the docs nor any SDK
 show it.
+
+Retry class `idempotent`: removing the URL twice leaves the number as
+removing it once.
 
 
 Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/{callback_type}`
@@ -12183,6 +12238,7 @@ let response = client.get_e911_address_details()
     /**Remove an E911 address from your account
 
 Deletes an E911 record. Every phone number using it must be unassigned first (see `remove_e911_address_from_number`); while numbers still use it the request is refused, with 403 or 409 (the sources do not say which, so both are listed). Sources: the developer docs (remove an E911 address) and the Node JSDoc, plus every official SDK. Contradiction settled: 409 Conflict appears only in the unreleased draft, so it is kept as a possible answer rather than the documented one.
+Retry class `not-idempotent`: a repeat after a lost answer turns a deletion that succeeded into a confusing 404.
 
 Sends a `DELETE` request to `/v2/e911s/{e911_id}`
 
@@ -12200,6 +12256,7 @@ let response = client.delete_e911_address()
     /**Update and revalidate an E911 address
 
 Changes some attributes of an existing E911 record; the result is validated again like a new address and the updated record is returned with 200. Send only the attributes that change. Sources: the developer docs (update and validate an existing E911 address), the PY README (200 with the record) and every official SDK. Contradictions settled: the Python SDK first fetches the record and PATCHes the whole document back, with `id`, `links`, a duplicate `zip_code` and nulls for unset address types, which is not copied, the documented wrapper with only changed attributes is; the .NET SDK also serialises an `address_number` property and the plural type `e911s`, neither of which is documented.
+Retry class `idempotent`: the PATCH sets the given attributes to fixed values, so a repeat changes nothing more.
 
 Sends a `PATCH` request to `/v2/e911s/{e911_id}`
 
@@ -12242,6 +12299,7 @@ let response = client.list_numbers_for_e911_address()
     /**Assign an E911 address to a phone number
 
 Makes the E911 record the emergency address of the phone number. There is no request body and success is 204. The call is idempotent: assigning the same record to the same number again is not an error and is charged only once, while assigning a different record later is charged again. A number that does not support emergency services is refused with 422 ("Cannot assign an E911 record to a number that does not support emergency services."). Sources: the developer docs (assign a valid E911 address to your phone number), the Node JSDoc, the PY README and every official SDK. Contradictions settled: the unreleased draft's `PATCH /v2/numbers/{id}/relationships/e911` with a body and a 409 "already associated" answer is an older design and is not modelled (the docs and SDKs use this path without a body, and re-assigning succeeds); one docs page says toll-free numbers can never have an E911 address while the current assign page says US and Canadian toll-free numbers that support emergency services can, so the current page is followed and the 422 covers the rest.
+Retry class `idempotent`: assigning the same address again leaves the same assignment.
 
 Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/e911s/{e911_id}`
 
@@ -12263,6 +12321,7 @@ let response = client.assign_e911_address_to_number()
     /**Remove the E911 address from a phone number
 
 Unassigns whatever E911 record the phone number has, which deactivates E911 service for it; the record itself stays on the account. No body; success is 204. Sources: the developer docs (deactivate E911 service for your phone number) and every official SDK. Contradiction settled: the PHP SDK appends a trailing `/` to the path, the docs and the other SDKs do not, so the path has none.
+Retry class `idempotent`: unlike deleting a resource, removing an assignment twice leaves the number as removing it once.
 
 Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/e911s`
 
@@ -12343,6 +12402,7 @@ let response = client.get_cnam_record_details()
     /**Delete a CNAM record
 
 Deletes a CNAM record; any numbers using it are unassigned automatically. Success is 204 with no body. An unknown id is answered 404 with the detail "CNAM record not found. Nothing to delete." and the title "Resource not found". Sources: the developer docs (remove a CNAM record from your account) and every official SDK. Contradiction settled: unlike E911 addresses, which must be unassigned first, a CNAM record is unassigned by Flowroute on deletion, so no 409 is listed.
+Retry class `not-idempotent`: a repeat after a lost answer turns a deletion that succeeded into a confusing 404.
 
 Sends a `DELETE` request to `/v2/cnams/{cnam_id}`
 
@@ -12360,6 +12420,7 @@ let response = client.delete_cnam_record()
     /**Change the value of a pending CNAM record
 
 Replaces the value of a CNAM record that is still awaiting approval; the same value rules as for creation apply, and the updated record comes back with 200. Unlike creation, the body is JSON:API-wrapped (`{"data":{"type":"cnam","attributes":{"value":…}}}`). Sources: the developer docs only; no official SDK implements this call. Contradiction settled: creation takes a flat body and this call a wrapped one; each follows its own docs page, so the two bodies differ.
+Retry class `idempotent`: the PATCH sets the name to a fixed value, so a repeat changes nothing more.
 
 Sends a `PATCH` request to `/v2/cnams/{cnam_id}`
 
@@ -12379,6 +12440,7 @@ let response = client.update_cnam_record()
     /**Assign an approved CNAM record to a phone number
 
 Asks Flowroute to present the CNAM record as the outbound caller-ID name of the phone number. There is no request body; the answer is 202 Accepted with a small association document, and the change reaches the carriers' databases in a further 5–7 business days. Only approved records can be assigned, and only to long-code numbers. Sources: the developer docs (assign a CNAM record to your phone number) and all five official SDKs. Contradictions settled: the docs and the Node SDK use the plural `/relationships/cnams/{cnam_id}`, while the Python, PHP, .NET and Ruby SDKs use the singular `/relationships/cnam/{cnam_id}`; the documented plural is modelled and the singular form is not (whether the server still accepts it is unverified); `data.id` in the answer is an integer, unlike every other id, so it is typed integer; the Python SDK first looks the number up with `GET /v2/numbers?contains=…`, which is unnecessary because the path takes the number itself.
+Retry class `idempotent`: assigning the same record again leaves the same assignment.
 
 Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/cnams/{cnam_id}`
 
@@ -12398,6 +12460,7 @@ let response = client.assign_cnam_record_to_number()
     /**Remove the CNAM record from a phone number
 
 Stops presenting a CNAM record as the phone number's outbound caller-ID name; the record stays on the account. No body; the answer is 202 Accepted with an association document whose `data.id` is null. Sources: the developer docs (unassign a CNAM record from your phone number) and all five official SDKs. Contradictions settled: the docs and the Node SDK use the plural `/relationships/cnams`, the Python, PHP, .NET and Ruby SDKs the singular `/relationships/cnam`; the documented plural is modelled; the Python SDK's extra number lookup before the call is not needed.
+Retry class `idempotent`: unlike deleting a resource, removing an assignment twice leaves the number as removing it once.
 
 Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/cnams`
 
@@ -19841,6 +19904,10 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "numbers",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: Some(crate::Paging {
+            page_size_max: Some(200),
+        }),
     },
     crate::OperationSpec {
         id: "search_for_purchasable_phone_numbers",
@@ -19849,6 +19916,10 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "numbers",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: Some(crate::Paging {
+            page_size_max: Some(200),
+        }),
     },
     crate::OperationSpec {
         id: "list_available_area_codes",
@@ -19857,6 +19928,10 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "numbers",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: Some(crate::Paging {
+            page_size_max: Some(400),
+        }),
     },
     crate::OperationSpec {
         id: "list_available_exchange_codes",
@@ -19865,6 +19940,10 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "numbers",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: Some(crate::Paging {
+            page_size_max: Some(200),
+        }),
     },
     crate::OperationSpec {
         id: "list_available_tiers",
@@ -19873,6 +19952,10 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "numbers",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: Some(crate::Paging {
+            page_size_max: Some(200),
+        }),
     },
     crate::OperationSpec {
         id: "list_phone_number_details",
@@ -19881,6 +19964,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "numbers",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: None,
     },
     crate::OperationSpec {
         id: "purchase_a_phone_number",
@@ -19889,6 +19974,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "numbers",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Never,
+        paging: None,
     },
     crate::OperationSpec {
         id: "update_phone_number_details",
@@ -19897,6 +19984,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "numbers",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "release_a_phone_number",
@@ -19905,6 +19994,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "numbers",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::NotIdempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "list_inbound_routes",
@@ -19913,6 +20004,10 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "routes",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: Some(crate::Paging {
+            page_size_max: Some(200),
+        }),
     },
     crate::OperationSpec {
         id: "create_an_inbound_route",
@@ -19921,6 +20016,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "routes",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::NotIdempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "list_edge_strategies",
@@ -19929,6 +20026,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "routes",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: None,
     },
     crate::OperationSpec {
         id: "update_a_voice_route",
@@ -19937,6 +20036,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "routes",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "delete_a_voice_route",
@@ -19945,6 +20046,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "routes",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::NotIdempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "update_primary_voice_route",
@@ -19953,6 +20056,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "routes",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "remove_primary_voice_route",
@@ -19961,6 +20066,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "routes",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "update_failover_voice_route",
@@ -19969,6 +20076,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "routes",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "remove_failover_voice_route",
@@ -19977,6 +20086,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "routes",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "send_a_message",
@@ -19985,6 +20096,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "messages",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Never,
+        paging: None,
     },
     crate::OperationSpec {
         id: "look_up_a_set_of_messages",
@@ -19993,6 +20106,10 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "messages",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: Some(crate::Paging {
+            page_size_max: None,
+        }),
     },
     crate::OperationSpec {
         id: "look_up_a_message_detail_record",
@@ -20001,6 +20118,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "messages",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: None,
     },
     crate::OperationSpec {
         id: "set_account_callback_url",
@@ -20009,6 +20128,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "messages",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "look_up_account_callback_url",
@@ -20017,6 +20138,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "messages",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: None,
     },
     crate::OperationSpec {
         id: "remove_account_callback_url",
@@ -20025,6 +20148,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "messages",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "set_number_callback_url",
@@ -20033,6 +20158,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "messages",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "look_up_number_callback_url",
@@ -20041,6 +20168,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "messages",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: None,
     },
     crate::OperationSpec {
         id: "remove_number_callback_url",
@@ -20049,6 +20178,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "messages",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "list_cdr_exports",
@@ -20057,6 +20188,10 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "cdrs",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: Some(crate::Paging {
+            page_size_max: Some(200),
+        }),
     },
     crate::OperationSpec {
         id: "create_cdr_export",
@@ -20065,6 +20200,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "cdrs",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::NotIdempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "get_cdr_export",
@@ -20073,6 +20210,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "cdrs",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: None,
     },
     crate::OperationSpec {
         id: "list_e911_addresses",
@@ -20081,6 +20220,10 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "e911",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: Some(crate::Paging {
+            page_size_max: Some(2000),
+        }),
     },
     crate::OperationSpec {
         id: "create_e911_address",
@@ -20089,6 +20232,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "e911",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::NotIdempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "validate_e911_address",
@@ -20097,6 +20242,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "e911",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: None,
     },
     crate::OperationSpec {
         id: "get_e911_address_details",
@@ -20105,6 +20252,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "e911",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: None,
     },
     crate::OperationSpec {
         id: "update_e911_address",
@@ -20113,6 +20262,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "e911",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "delete_e911_address",
@@ -20121,6 +20272,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "e911",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::NotIdempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "list_numbers_for_e911_address",
@@ -20129,6 +20282,10 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "e911",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: Some(crate::Paging {
+            page_size_max: None,
+        }),
     },
     crate::OperationSpec {
         id: "assign_e911_address_to_number",
@@ -20137,6 +20294,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "e911",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "remove_e911_address_from_number",
@@ -20145,6 +20304,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "e911",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "list_cnam_records",
@@ -20153,6 +20314,10 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "cnam",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: Some(crate::Paging {
+            page_size_max: None,
+        }),
     },
     crate::OperationSpec {
         id: "create_cnam_record",
@@ -20161,6 +20326,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "cnam",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::NotIdempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "get_cnam_record_details",
@@ -20169,6 +20336,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "cnam",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        paging: None,
     },
     crate::OperationSpec {
         id: "update_cnam_record",
@@ -20177,6 +20346,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "cnam",
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "delete_cnam_record",
@@ -20185,6 +20356,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "cnam",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::NotIdempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "assign_cnam_record_to_number",
@@ -20193,6 +20366,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "cnam",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "unassign_cnam_record_from_number",
@@ -20201,6 +20376,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "cnam",
         content_type: None,
         accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        paging: None,
     },
     crate::OperationSpec {
         id: "check_number_portability",
@@ -20209,6 +20386,8 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "porting",
         content_type: Some("application/json"),
         accept: "application/json",
+        retry: crate::RetryClass::Read,
+        paging: None,
     },
     crate::OperationSpec {
         id: "list_port_orders",
@@ -20217,6 +20396,10 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         tag: "porting",
         content_type: None,
         accept: "application/json",
+        retry: crate::RetryClass::Read,
+        paging: Some(crate::Paging {
+            page_size_max: Some(200),
+        }),
     },
 ];
 /// Open enums: every server-chosen enum of the spec, keeping unknown values.

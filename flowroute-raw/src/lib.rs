@@ -9,6 +9,10 @@
 //! What is hand-written here is small: [`Inner`] and the hooks that restore
 //! Flowroute's `application/vnd.api+json` headers and hand each request to an
 //! [`Execute`], and the [`open_enum`](open_enums) shape used by every server-chosen enum.
+//!
+//! [`OPERATIONS`] is the spec's per-operation facts as data: method, path, media
+//! types, [`RetryClass`] (`x-retry-class`) and, for lists, the documented
+//! page-size maximum. The `flowroute` crate reads them from here only.
 
 #![forbid(unsafe_code)]
 
@@ -33,6 +37,35 @@ pub struct OperationSpec {
     pub content_type: Option<&'static str>,
     /// `Accept` sent with the request.
     pub accept: &'static str,
+    /// Whether a failed request may be sent again (`x-retry-class`).
+    pub retry: RetryClass,
+    /// `Some` for a list, paged with `offset` and `limit`.
+    pub paging: Option<Paging>,
+}
+
+/// What repeating an operation does, from its `x-retry-class` in the spec,
+/// where the reason for each choice that is not obvious is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RetryClass {
+    /// Changes nothing on the account: every `GET`, and the `POST`s the spec
+    /// confirms with `x-read-only-because` (checks that save nothing).
+    Read,
+    /// Changes the account, but the same way however often it runs (setting a
+    /// value, assigning or removing an assignment).
+    Idempotent,
+    /// Repeated after Flowroute processed it, it would be done twice (a second
+    /// route) or fail confusingly (a 404 after a delete).
+    NotIdempotent,
+    /// Repeated, it could send a second message or buy a second number.
+    Never,
+}
+
+/// How a list operation pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// The largest `limit` Flowroute documents (the `maximum` of the spec's
+    /// `limit` parameter), `None` where it documents none.
+    pub page_size_max: Option<u32>,
 }
 
 #[allow(missing_docs, clippy::all)]

@@ -4,11 +4,11 @@
 use crate::IntoChecked;
 use crate::{
     Client, CnamId, Error, PhoneNumber,
-    pagination::{ListRequest, Page, Query, sealed},
+    pagination::{ListRequest, list_query},
     transport::call,
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
-use flowroute_raw::{BoxFuture, types};
+use flowroute_raw::types;
 use serde::Serialize;
 
 /// Longest caller-ID name Flowroute accepts.
@@ -169,60 +169,13 @@ fn check_value(value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Filters for [`Cnams::list`].
-#[derive(Debug, Clone, Default)]
-pub struct CnamQuery {
-    is_approved: Option<bool>,
-    value: Option<String>,
-}
-
-impl sealed::Sealed for CnamQuery {}
-
-impl Query for CnamQuery {
-    type Item = Cnam;
-    const OPERATION: &'static str = "list_cnam_records";
-    const MAX_LIMIT: Option<u32> = None;
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<Cnam>, Error>> {
-        Box::pin(async move {
-            let mut request = client
-                .raw()
-                .list_cnam_records()
-                .offset(crate::pagination::offset_i32(offset)?);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            if let Some(is_approved) = self.is_approved {
-                request = request.is_approved(is_approved);
-            }
-            if let Some(value) = &self.value {
-                request = request.value(value.clone());
-            }
-            let list = call(request.send()).await?;
-            Ok(Page::from_raw(list.data, list.links, offset, |c| {
-                Cnam::from_raw(c, Vec::new())
-            }))
-        })
-    }
-}
-
-impl ListRequest<CnamQuery> {
+list_query! {
+    /// Filters for [`Cnams::list`].
+    CnamQuery for list_cnam_records -> Cnam = |c| Cnam::from_raw(c, Vec::new());
     /// `true` for approved records only, `false` for those pending or rejected.
-    pub fn is_approved(mut self, is_approved: bool) -> Self {
-        self.query.is_approved = Some(is_approved);
-        self
-    }
-
+    is_approved(is_approved: bool) -> bool = Ok(is_approved);
     /// Only records whose name contains this text (any letter case).
-    pub fn value(mut self, value: &str) -> Self {
-        self.query.value = Some(value.to_string());
-        self
-    }
+    value(value: &str) -> String = Ok(value.to_string());
 }
 
 /// CNAM records, from [`Client::cnams`].

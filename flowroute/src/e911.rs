@@ -4,10 +4,10 @@
 use crate::IntoChecked;
 use crate::{
     Client, E911Id, Error, PhoneNumber,
-    pagination::{ListRequest, Page, Query, sealed},
+    pagination::{ListRequest, Query, list_query, reason},
     transport::call,
 };
-use flowroute_raw::{BoxFuture, types};
+use flowroute_raw::types;
 use serde::Serialize;
 
 pub use flowroute_raw::open_enums::{E911AddressType, E911Country};
@@ -437,127 +437,23 @@ impl UpdateE911Address {
     }
 }
 
-/// Filters for [`E911s::list`].
-#[derive(Debug, Clone, Default)]
-pub struct E911Query {
-    label: Option<String>,
-    street_name: Option<String>,
-    city: Option<String>,
-    state: Option<String>,
-}
-
-impl sealed::Sealed for E911Query {}
-
-impl Query for E911Query {
-    type Item = E911Address;
-    const OPERATION: &'static str = "list_e911_addresses";
-    const MAX_LIMIT: Option<u32> = Some(2000);
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<E911Address>, Error>> {
-        Box::pin(async move {
-            let mut request = client
-                .raw()
-                .list_e911_addresses()
-                .offset(crate::pagination::offset_i32(offset)?);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            if let Some(label) = &self.label {
-                request = request.label(label.clone());
-            }
-            if let Some(street_name) = &self.street_name {
-                request = request.street_name(street_name.clone());
-            }
-            if let Some(city) = &self.city {
-                request = request.city(city.clone());
-            }
-            if let Some(state) = &self.state {
-                request = request.state(state.clone());
-            }
-            let list = call(request.send()).await?;
-            Ok(Page::from_raw(
-                list.data,
-                list.links,
-                offset,
-                E911Address::from_raw,
-            ))
-        })
-    }
-}
-
-impl ListRequest<E911Query> {
+list_query! {
+    /// Filters for [`E911s::list`].
+    E911Query for list_e911_addresses -> E911Address = E911Address::from_raw;
     /// Only addresses whose label contains this text (any letter case).
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.query.label = Some(label.into());
-        self
-    }
-
+    label(label: impl Into<String>) -> String = Ok(label.into());
     /// Only addresses whose street name contains this text (any letter case).
-    pub fn street_name(mut self, street_name: impl Into<String>) -> Self {
-        self.query.street_name = Some(street_name.into());
-        self
-    }
-
+    street_name(street_name: impl Into<String>) -> String = Ok(street_name.into());
     /// Only addresses whose city contains this text (any letter case).
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.query.city = Some(city.into());
-        self
-    }
-
+    city(city: impl Into<String>) -> String = Ok(city.into());
     /// Only addresses in this state or province (two letters, any case).
-    pub fn state(mut self, state: &str) -> Self {
-        match check_state(state) {
-            Ok(code) => {
-                self.query.state = Some(code);
-                self
-            }
-            Err(e) => reject(self, e),
-        }
-    }
+    state(state: &str) -> String = check_state(state).map_err(reason);
 }
 
-/// Filters for [`E911s::numbers`]: the address whose numbers are listed.
-#[derive(Debug, Clone)]
-pub struct E911NumbersQuery {
-    id: E911Id,
-}
-
-impl sealed::Sealed for E911NumbersQuery {}
-
-impl Query for E911NumbersQuery {
-    type Item = E911AssignedNumber;
-    const OPERATION: &'static str = "list_numbers_for_e911_address";
-    const MAX_LIMIT: Option<u32> = None;
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<E911AssignedNumber>, Error>> {
-        Box::pin(async move {
-            let mut request = client
-                .raw()
-                .list_numbers_for_e911_address()
-                .e911_id(self.id.as_str())
-                .offset(crate::pagination::offset_i32(offset)?);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            let list = call(request.send()).await?;
-            Ok(Page::from_raw(
-                list.data,
-                list.links,
-                offset,
-                E911AssignedNumber::from_raw,
-            ))
-        })
-    }
+list_query! {
+    /// Filters for [`E911s::numbers`]: the address whose numbers are listed.
+    E911NumbersQuery(id: E911Id => e911_id(id.as_str())) for list_numbers_for_e911_address
+        -> E911AssignedNumber = E911AssignedNumber::from_raw;
 }
 
 /// Records an argument already rejected as an [`Error`] on a list request.
@@ -687,15 +583,10 @@ impl E911s {
     /// The numbers using an address. No maximum page size is documented.
     pub fn numbers(&self, id: impl IntoChecked<E911Id>) -> ListRequest<E911NumbersQuery> {
         match id.into_checked() {
-            Ok(id) => ListRequest::new(&self.client, E911NumbersQuery { id }),
+            Ok(id) => ListRequest::new(&self.client, E911NumbersQuery::new(id)),
             // The list needs a query to exist; the rejection stops it before any request.
             Err(e) => reject(
-                ListRequest::new(
-                    &self.client,
-                    E911NumbersQuery {
-                        id: E911Id::from_server(""),
-                    },
-                ),
+                ListRequest::new(&self.client, E911NumbersQuery::new(E911Id::from_server(""))),
                 e,
             ),
         }

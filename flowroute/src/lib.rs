@@ -30,3 +30,10 @@ pub use client::{
 };
 pub use error::{ApiError, ApiErrorDetail, DecodeError, Error, ErrorDetail, TimeLimit};
 pub use ids::{CdrExportId, CnamId, E911Id, IntoChecked, MessageId, PhoneNumber, RouteId};
+
+/// The requests the SDK sends that are not operations of the spec, each with
+/// its retry class, which the spec's table cannot hold.
+pub(crate) const OWN_REQUESTS: &[(&str, flowroute_raw::RetryClass)] = &[
+    // A GET of the export file from storage: it changes nothing.
+    (cdrs::DOWNLOAD, flowroute_raw::RetryClass::Read),
+];

@@ -30,11 +30,11 @@ use crate::IntoChecked;
 use crate::urls::http_url;
 use crate::{
     Client, Error, MessageId, PhoneNumber,
-    pagination::{ListRequest, Page, Query, offset_i32, sealed},
+    pagination::{ListRequest, list_query},
     transport::call,
 };
 use chrono::{DateTime, Utc};
-use flowroute_raw::{BoxFuture, types};
+use flowroute_raw::types;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -371,60 +371,28 @@ impl Callback {
     }
 }
 
-/// Filters for [`Messages::list`]: the time window.
-#[derive(Debug, Clone)]
-pub struct MdrQuery {
-    start: DateTime<Utc>,
-    end: Option<DateTime<Utc>>,
-}
-
-impl sealed::Sealed for MdrQuery {}
-
-impl Query for MdrQuery {
-    type Item = Mdr;
-    const OPERATION: &'static str = "look_up_a_set_of_messages";
-    const MAX_LIMIT: Option<u32> = None;
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<Mdr>, Error>> {
-        Box::pin(async move {
-            let mut request = client
-                .raw()
-                .look_up_a_set_of_messages()
-                .start_date(self.start)
-                .offset(offset_i32(offset)?);
-            if let Some(end) = self.end {
-                request = request.end_date(end);
-            }
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            let list = call(request.send()).await?;
-            Ok(Page::from_raw(list.data, list.links, offset, Mdr::from_raw))
-        })
-    }
-}
-
-impl ListRequest<MdrQuery> {
-    /// The last moment to include; without it the window runs to now. Must not
-    /// be before the start.
-    pub fn end(mut self, end: impl Into<DateTime<Utc>>) -> Self {
-        let end = end.into();
-        if end < self.query.start {
-            let reason = format!(
+/// The window ends no earlier than it starts.
+fn check_window(query: &MdrQuery) -> Result<(), Error> {
+    match query.end {
+        Some(end) if end < query.start => Err(Error::invalid_input(
+            "end",
+            format!(
                 "{} is before the start {}",
                 end.to_rfc3339(),
-                self.query.start.to_rfc3339()
-            );
-            return self.reject("end", reason);
-        }
-        self.query.end = Some(end);
-        self
+                query.start.to_rfc3339()
+            ),
+        )),
+        _ => Ok(()),
     }
+}
+
+list_query! {
+    /// Filters for [`Messages::list`]: the time window.
+    MdrQuery(start: DateTime<Utc> => start_date(*start)) for look_up_a_set_of_messages
+        -> Mdr = Mdr::from_raw, checked by check_window;
+    /// The last moment to include; without it the window runs to now. Must not
+    /// be before the start.
+    end(end: impl Into<DateTime<Utc>>) -> DateTime<Utc> = Ok(end.into()) => end_date;
 }
 
 /// Messages and messaging callbacks, from [`Client::messages`].
@@ -464,13 +432,7 @@ impl Messages {
     /// [`end`](ListRequest::end). Flowroute documents no maximum page size for
     /// this list.
     pub fn list(&self, start: impl Into<DateTime<Utc>>) -> ListRequest<MdrQuery> {
-        ListRequest::new(
-            &self.client,
-            MdrQuery {
-                start: start.into(),
-                end: None,
-            },
-        )
+        ListRequest::new(&self.client, MdrQuery::new(start.into()))
     }
 
     /// The detail record of one message.

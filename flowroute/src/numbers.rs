@@ -8,11 +8,11 @@ use crate::IntoChecked;
 use crate::urls::http_url;
 use crate::{
     Client, CnamId, E911Id, Error, PhoneNumber, RouteId,
-    pagination::{ListRequest, Page, Query, offset_i32, sealed},
+    pagination::{ListRequest, list_query},
     routes::{Route, RouteType},
     transport::{call, call_with_status},
 };
-use flowroute_raw::{BoxFuture, types};
+use flowroute_raw::types;
 use reqwest::StatusCode;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -492,388 +492,100 @@ impl UpdateNumber {
     }
 }
 
-/// Stores a checked filter value in the query, or records why it was refused.
-fn filter<Q: Query, T>(
-    mut request: ListRequest<Q>,
-    field: &'static str,
-    checked: Result<T, String>,
-    slot: impl FnOnce(&mut Q) -> &mut Option<T>,
-) -> ListRequest<Q> {
-    match checked {
-        Ok(value) => {
-            *slot(&mut request.query) = Some(value);
-            request
-        }
-        Err(reason) => request.reject(field, reason),
+/// The account-number `alias` filter: an exact alias, so never empty.
+fn check_alias_filter(alias: &str) -> Result<types::NumberAlias, String> {
+    if alias.is_empty() {
+        return Err("is empty; leave the filter out to list every number".to_string());
+    }
+    check_alias(alias)
+}
+
+const COUNTRY: &str = "ISO 3166-1 country code such as `US`";
+
+fn check_rate_center(rate_center: &str) -> Result<String, String> {
+    // Flowroute's examples write rate centres without spaces, but whether
+    // `new york` matches is the server's call: it is sent, encoded.
+    match rate_center.trim() {
+        "" => Err("is empty; give a rate centre such as `seattle`".to_string()),
+        name => Ok(name.to_string()),
     }
 }
 
-/// Filters for [`Numbers::list`].
-#[derive(Debug, Clone, Default)]
-pub struct AccountNumberQuery {
-    starts_with: Option<String>,
-    ends_with: Option<String>,
-    contains: Option<String>,
-    alias: Option<types::NumberAlias>,
-}
-
-impl sealed::Sealed for AccountNumberQuery {}
-
-impl Query for AccountNumberQuery {
-    type Item = AccountNumber;
-    const OPERATION: &'static str = "list_account_phone_numbers";
-    const MAX_LIMIT: Option<u32> = Some(200);
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<AccountNumber>, Error>> {
-        Box::pin(async move {
-            let mut request = client
-                .raw()
-                .list_account_phone_numbers()
-                .offset(offset_i32(offset)?);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            if let Some(digits) = &self.starts_with {
-                request = request.starts_with(digits.clone());
-            }
-            if let Some(digits) = &self.ends_with {
-                request = request.ends_with(digits.clone());
-            }
-            if let Some(digits) = &self.contains {
-                request = request.contains(digits.clone());
-            }
-            if let Some(alias) = &self.alias {
-                request = request.alias(alias.clone());
-            }
-            let list = call(request.send()).await?;
-            Ok(Page::from_raw(
-                list.data,
-                list.links,
-                offset,
-                AccountNumber::from_raw,
-            ))
-        })
-    }
-}
-
-impl ListRequest<AccountNumberQuery> {
+list_query! {
+    /// Filters for [`Numbers::list`].
+    AccountNumberQuery for list_account_phone_numbers -> AccountNumber = AccountNumber::from_raw;
     /// Only numbers starting with these digits. Flowroute assumes country code 1
     /// (`201` finds `1201…`) unless the value starts with `+` and a country
     /// code, such as `+44`.
-    pub fn starts_with(self, digits: &str) -> Self {
-        filter(self, "starts_with", check_digits(digits, true), |q| {
-            &mut q.starts_with
-        })
-    }
-
+    starts_with(digits: &str) -> String = check_digits(digits, true);
     /// Only numbers ending with these digits.
-    pub fn ends_with(self, digits: &str) -> Self {
-        filter(self, "ends_with", check_digits(digits, false), |q| {
-            &mut q.ends_with
-        })
-    }
-
+    ends_with(digits: &str) -> String = check_digits(digits, false);
     /// Only numbers containing these digits.
-    pub fn contains(self, digits: &str) -> Self {
-        filter(self, "contains", check_digits(digits, false), |q| {
-            &mut q.contains
-        })
-    }
-
+    contains(digits: &str) -> String = check_digits(digits, false);
     /// Only numbers whose alias is exactly this (no partial match; at most 64 characters).
-    pub fn alias(self, alias: &str) -> Self {
-        let checked = if alias.is_empty() {
-            Err("is empty; leave the filter out to list every number".to_string())
-        } else {
-            check_alias(alias)
-        };
-        filter(self, "alias", checked, |q| &mut q.alias)
+    alias(alias: &str) -> types::NumberAlias = check_alias_filter(alias);
+}
+
+/// `rate_center` alone is ambiguous; the setters cannot see each other.
+fn check_search(query: &AvailableNumberQuery) -> Result<(), Error> {
+    if query.rate_center.is_some() && query.state.is_none() {
+        return Err(Error::invalid_input(
+            "state",
+            "is required with rate_center: rate centre names repeat from state to state",
+        ));
     }
+    Ok(())
 }
 
-/// Filters for [`Numbers::search`].
-#[derive(Debug, Clone, Default)]
-pub struct AvailableNumberQuery {
-    starts_with: Option<String>,
-    contains: Option<String>,
-    ends_with: Option<String>,
-    rate_center: Option<String>,
-    state: Option<String>,
-    number_type: Option<AvailableNumberType>,
-    iso_country: Option<String>,
-    order_by: Option<SearchOrderBy>,
-}
-
-impl sealed::Sealed for AvailableNumberQuery {}
-
-impl Query for AvailableNumberQuery {
-    type Item = AvailableNumber;
-    const OPERATION: &'static str = "search_for_purchasable_phone_numbers";
-    const MAX_LIMIT: Option<u32> = Some(200);
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<AvailableNumber>, Error>> {
-        Box::pin(async move {
-            if self.rate_center.is_some() && self.state.is_none() {
-                return Err(Error::invalid_input(
-                    "state",
-                    "is required with rate_center: rate centre names repeat from state to state",
-                ));
-            }
-            let mut request = client
-                .raw()
-                .search_for_purchasable_phone_numbers()
-                .offset(offset_i32(offset)?);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            if let Some(digits) = &self.starts_with {
-                request = request.starts_with(digits.clone());
-            }
-            if let Some(digits) = &self.contains {
-                request = request.contains(digits.clone());
-            }
-            if let Some(digits) = &self.ends_with {
-                request = request.ends_with(digits.clone());
-            }
-            if let Some(rate_center) = &self.rate_center {
-                request = request.rate_center(rate_center.clone());
-            }
-            if let Some(state) = &self.state {
-                request = request.state(state.clone());
-            }
-            if let Some(number_type) = &self.number_type {
-                request = request.number_type(number_type.clone());
-            }
-            if let Some(country) = &self.iso_country {
-                request = request.iso_country(country.clone());
-            }
-            if let Some(order_by) = &self.order_by {
-                request = request.order_by(order_by.clone());
-            }
-            let list = call(request.send()).await?;
-            Ok(Page::from_raw(
-                list.data,
-                list.links,
-                offset,
-                AvailableNumber::from_raw,
-            ))
-        })
-    }
-}
-
-impl ListRequest<AvailableNumberQuery> {
+list_query! {
+    /// Filters for [`Numbers::search`].
+    AvailableNumberQuery for search_for_purchasable_phone_numbers
+        -> AvailableNumber = AvailableNumber::from_raw, checked by check_search;
     /// Only numbers starting with these digits. Flowroute assumes country code 1
     /// (`646` finds `1646…`) unless the value starts with `+` and a country
     /// code, such as `+44`.
-    pub fn starts_with(self, digits: &str) -> Self {
-        filter(self, "starts_with", check_digits(digits, true), |q| {
-            &mut q.starts_with
-        })
-    }
-
+    starts_with(digits: &str) -> String = check_digits(digits, true);
     /// Only numbers containing these digits.
-    pub fn contains(self, digits: &str) -> Self {
-        filter(self, "contains", check_digits(digits, false), |q| {
-            &mut q.contains
-        })
-    }
-
+    contains(digits: &str) -> String = check_digits(digits, false);
     /// Only numbers ending with these digits.
-    pub fn ends_with(self, digits: &str) -> Self {
-        filter(self, "ends_with", check_digits(digits, false), |q| {
-            &mut q.ends_with
-        })
-    }
-
+    ends_with(digits: &str) -> String = check_digits(digits, false);
     /// Only numbers in this rate centre, by its case-insensitive abbreviation
     /// (such as `seattle`). Needs [`state`](Self::state) too: rate centre
     /// names repeat from state to state.
-    pub fn rate_center(self, rate_center: &str) -> Self {
-        // Flowroute's examples write rate centres without spaces, but whether
-        // `new york` matches is the server's call: it is sent, encoded.
-        let checked = if rate_center.trim().is_empty() {
-            Err("is empty; give a rate centre such as `seattle`".to_string())
-        } else {
-            Ok(rate_center.trim().to_string())
-        };
-        filter(self, "rate_center", checked, |q| &mut q.rate_center)
-    }
-
+    rate_center(rate_center: &str) -> String = check_rate_center(rate_center);
     /// Only numbers in this US state or Canadian province, by its two-letter
     /// code (such as `WA` or `AB`, any case).
-    pub fn state(self, state: &str) -> Self {
-        let checked = check_two_letters(state, "state or province code such as `WA`");
-        filter(self, "state", checked, |q| &mut q.state)
-    }
-
+    state(state: &str) -> String = check_two_letters(state, "state or province code such as `WA`");
     /// Only toll-free or only long-code numbers.
-    pub fn number_type(mut self, number_type: AvailableNumberType) -> Self {
-        self.query.number_type = Some(number_type);
-        self
-    }
-
+    number_type(number_type: AvailableNumberType) -> AvailableNumberType = Ok(number_type);
     /// Only numbers in this country, by its ISO 3166-1 alpha-2 code (such as `BE`).
-    pub fn iso_country(self, country: &str) -> Self {
-        let checked = check_two_letters(country, "ISO 3166-1 country code such as `US`");
-        filter(self, "iso_country", checked, |q| &mut q.iso_country)
-    }
-
+    iso_country(country: &str) -> String = check_two_letters(country, COUNTRY);
     /// Sorts the results by this field. For a direction, pass the form
     /// `field,asc` or `field,desc` as `SearchOrderBy::from("monthly_cost,desc")`.
-    pub fn order_by(mut self, order_by: SearchOrderBy) -> Self {
-        self.query.order_by = Some(order_by);
-        self
-    }
+    order_by(order_by: SearchOrderBy) -> SearchOrderBy = Ok(order_by);
 }
 
-/// Filters for [`Numbers::area_codes`].
-#[derive(Debug, Clone, Default)]
-pub struct AreaCodeQuery {
-    max_setup_cost: Option<f64>,
-}
-
-impl sealed::Sealed for AreaCodeQuery {}
-
-impl Query for AreaCodeQuery {
-    type Item = AreaCode;
-    const OPERATION: &'static str = "list_available_area_codes";
-    const MAX_LIMIT: Option<u32> = Some(400);
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<AreaCode>, Error>> {
-        Box::pin(async move {
-            let mut request = client
-                .raw()
-                .list_available_area_codes()
-                .offset(offset_i32(offset)?);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            if let Some(cost) = self.max_setup_cost {
-                request = request.max_setup_cost(cost);
-            }
-            let list = call(request.send()).await?;
-            Ok(Page::from_raw(list.data, list.links, offset, |code| {
-                AreaCode { code: code.id }
-            }))
-        })
-    }
-}
-
-impl ListRequest<AreaCodeQuery> {
+list_query! {
+    /// Filters for [`Numbers::area_codes`].
+    AreaCodeQuery for list_available_area_codes -> AreaCode = |code| AreaCode { code: code.id };
     /// Only area codes holding a number whose setup charge is at most this many US dollars.
-    pub fn max_setup_cost(self, usd: f64) -> Self {
-        filter(self, "max_setup_cost", check_setup_cost(usd), |q| {
-            &mut q.max_setup_cost
-        })
-    }
+    max_setup_cost(usd: f64) -> f64 = check_setup_cost(usd);
 }
 
-/// Filters for [`Numbers::exchanges`].
-#[derive(Debug, Clone, Default)]
-pub struct ExchangeQuery {
-    area_code: Option<String>,
-    max_setup_cost: Option<f64>,
-}
-
-impl sealed::Sealed for ExchangeQuery {}
-
-impl Query for ExchangeQuery {
-    type Item = Exchange;
-    const OPERATION: &'static str = "list_available_exchange_codes";
-    const MAX_LIMIT: Option<u32> = Some(200);
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<Exchange>, Error>> {
-        Box::pin(async move {
-            let mut request = client
-                .raw()
-                .list_available_exchange_codes()
-                .offset(offset_i32(offset)?);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            if let Some(area_code) = &self.area_code {
-                request = request.areacode(area_code.clone());
-            }
-            if let Some(cost) = self.max_setup_cost {
-                request = request.max_setup_cost(cost);
-            }
-            let list = call(request.send()).await?;
-            Ok(Page::from_raw(list.data, list.links, offset, |code| {
-                Exchange { code: code.id }
-            }))
-        })
-    }
-}
-
-impl ListRequest<ExchangeQuery> {
+list_query! {
+    /// Filters for [`Numbers::exchanges`].
+    ExchangeQuery for list_available_exchange_codes -> Exchange = |code| Exchange { code: code.id };
     /// Only exchanges in this three-digit area code, such as `347`.
-    pub fn area_code(self, area_code: &str) -> Self {
-        filter(self, "area_code", check_area_code(area_code), |q| {
-            &mut q.area_code
-        })
-    }
-
+    area_code(area_code: &str) -> String = check_area_code(area_code) => areacode;
     /// Only exchanges holding a number whose setup charge is at most this many US dollars.
-    pub fn max_setup_cost(self, usd: f64) -> Self {
-        filter(self, "max_setup_cost", check_setup_cost(usd), |q| {
-            &mut q.max_setup_cost
-        })
-    }
+    max_setup_cost(usd: f64) -> f64 = check_setup_cost(usd);
 }
 
-/// The query of [`Numbers::tiers`], which has no filters.
-#[derive(Debug, Clone, Default)]
-pub struct TierQuery {}
-
-impl sealed::Sealed for TierQuery {}
-
-impl Query for TierQuery {
-    type Item = Tier;
-    const OPERATION: &'static str = "list_available_tiers";
-    const MAX_LIMIT: Option<u32> = Some(200);
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<Tier>, Error>> {
-        Box::pin(async move {
-            let mut request = client
-                .raw()
-                .list_available_tiers()
-                .offset(offset_i32(offset)?);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            let list = call(request.send()).await?;
-            // The documented `next` link points at another path; Page::from_raw
-            // reads only its offset.
-            Ok(Page::from_raw(list.data, list.links, offset, |tier| Tier {
-                name: tier.id,
-            }))
-        })
-    }
+list_query! {
+    /// The query of [`Numbers::tiers`], which has no filters.
+    // The documented `next` link points at another path; Page::from_raw reads
+    // only its offset.
+    TierQuery for list_available_tiers -> Tier = |tier| Tier { name: tier.id };
 }
 
 /// Phone numbers, from [`Client::numbers`].

@@ -62,14 +62,20 @@ pub(crate) fn offset_i32(offset: u32) -> Result<i32, Error> {
 }
 
 /// What a list operation needs to fetch one page. Implemented by each
-/// resource module's query type; not implementable outside the crate.
+/// resource module's query type, declared with `list_query!`; not
+/// implementable outside the crate.
 pub trait Query: Clone + Send + Sync + 'static + sealed::Sealed {
     /// The item type of the list.
     type Item: Clone + PartialEq + Send + 'static;
-    /// The `operationId`, for error messages.
+    /// The `operationId`: for error messages, and to find the operation's
+    /// page-size maximum in [`flowroute_raw::OPERATIONS`].
     const OPERATION: &'static str;
-    /// The documented maximum `limit`, `None` where Flowroute documents none.
-    const MAX_LIMIT: Option<u32>;
+    /// Checks the filters together, before any request; each filter was
+    /// checked on its own when it was set.
+    #[doc(hidden)]
+    fn validate(&self) -> Result<(), Error> {
+        Ok(())
+    }
     /// Fetches the page at `offset`, asking for `limit` items (`None`: the server's default).
     #[doc(hidden)]
     fn fetch<'a>(
@@ -83,6 +89,166 @@ pub trait Query: Clone + Send + Sync + 'static + sealed::Sealed {
 pub(crate) mod sealed {
     pub trait Sealed {}
 }
+
+/// The largest page size the spec documents for `Q`'s operation, `None`
+/// where Flowroute documents none.
+fn page_size_max<Q: Query>() -> Option<u32> {
+    flowroute_raw::operation(Q::OPERATION)
+        .and_then(|op| op.paging)
+        .and_then(|paging| paging.page_size_max)
+}
+
+/// The reason of a filter check that reports an [`Error`]: the setter names the field.
+pub(crate) fn reason(e: Error) -> String {
+    match e {
+        Error::InvalidInput { reason, .. } => reason,
+        other => other.to_string(),
+    }
+}
+
+/// Declares a list operation: its query type holding the filters, the
+/// [`Query`] impl forwarding them to the generated builder, and a setter on
+/// `ListRequest` for each filter. `cargo xtask check-wrapper` matches these
+/// declarations with the spec's lists.
+///
+/// ```text
+/// list_query! {
+///     /// Filters for [`Exchanges::list`].
+///     ExchangeQuery for list_available_exchange_codes
+///         -> Exchange = |code| Exchange { code: code.id };
+///     /// Only exchanges in this area code.
+///     area_code(area_code: &str) -> String = check_area_code(area_code) => areacode;
+/// }
+/// ```
+///
+/// The header names the query type, the operation (the generated method, so
+/// an operation missing from the spec does not compile), the item type and
+/// the conversion of a generated item. Parameters every request carries are
+/// set when the list is made, and follow the type in parentheses:
+/// `MdrQuery(start: DateTime<Utc> => start_date(*start))`; such a query has no
+/// `Default` but a `new` taking them. `, checked by path` names a [`Query::validate`].
+///
+/// A filter is one line: `setter(argument: Type) -> Stored = check => method;`
+/// where `check` is a `Result<Stored, String>`: an `Err` is the reason the
+/// value is refused, returned (with the setter's name as the field) before any
+/// request. `=> method` is only needed when the generated builder's method has
+/// another name than the setter.
+macro_rules! list_query {
+    (@struct [] $($item:tt)*) => {
+        #[derive(Debug, Clone, Default)]
+        $($item)*
+    };
+    (@struct [$($required:tt)+] $($item:tt)*) => {
+        #[derive(Debug, Clone)]
+        $($item)*
+    };
+    (@new $name:ident [] [$($setter:ident)*]) => {};
+    (@new $name:ident [$($req:ident: $req_ty:ty),+] [$($setter:ident)*]) => {
+        impl $name {
+            /// The query with its required parameters, and no filter set.
+            pub(crate) fn new($($req: $req_ty),+) -> Self {
+                $name {
+                    $($req,)+
+                    $($setter: None,)*
+                }
+            }
+        }
+    };
+    (@forward $request:ident, $value:ident, $setter:ident) => {
+        $request.$setter($value.clone())
+    };
+    (@forward $request:ident, $value:ident, $setter:ident, $method:ident) => {
+        $request.$method($value.clone())
+    };
+    (
+        $(#[$meta:meta])*
+        $name:ident $(($($req:ident: $req_ty:ty => $req_method:ident($req_value:expr)),+ $(,)?))?
+            for $op:ident -> $item:ty = $convert:expr $(, checked by $validate:path)?;
+        $(
+            $(#[$filter_meta:meta])*
+            $setter:ident($arg:ident: $arg_ty:ty) -> $stored:ty = $check:expr $(=> $method:ident)?;
+        )*
+    ) => {
+        $crate::pagination::list_query! {
+            @struct [$($($req)+)?]
+            $(#[$meta])*
+            pub struct $name {
+                $($($req: $req_ty,)+)?
+                $($setter: Option<$stored>,)*
+            }
+        }
+
+        $crate::pagination::list_query! {
+            @new $name [$($($req: $req_ty),+)?] [$($setter)*]
+        }
+
+        impl $crate::pagination::sealed::Sealed for $name {}
+
+        impl $crate::pagination::Query for $name {
+            type Item = $item;
+            const OPERATION: &'static str = stringify!($op);
+
+            $(
+                fn validate(&self) -> Result<(), $crate::Error> {
+                    $validate(self)
+                }
+            )?
+
+            fn fetch<'a>(
+                &'a self,
+                client: &'a $crate::Client,
+                offset: u32,
+                limit: Option<u32>,
+            ) -> $crate::retry::BoxFuture<
+                'a,
+                Result<$crate::pagination::Page<$item>, $crate::Error>,
+            > {
+                Box::pin(async move {
+                    let mut request = client
+                        .raw()
+                        .$op()
+                        .offset($crate::pagination::offset_i32(offset)?);
+                    if let Some(limit) = limit {
+                        request = request.limit(limit);
+                    }
+                    $($(
+                        let $req = &self.$req;
+                        request = request.$req_method($req_value);
+                    )+)?
+                    $(
+                        if let Some(value) = &self.$setter {
+                            request = $crate::pagination::list_query!(
+                                @forward request, value, $setter $(, $method)?
+                            );
+                        }
+                    )*
+                    let list = $crate::transport::call(request.send()).await?;
+                    Ok($crate::pagination::Page::from_raw(
+                        list.data, list.links, offset, $convert,
+                    ))
+                })
+            }
+        }
+
+        impl $crate::pagination::ListRequest<$name> {
+            $(
+                $(#[$filter_meta])*
+                pub fn $setter(self, $arg: $arg_ty) -> Self {
+                    let checked: Result<$stored, String> = $check;
+                    match checked {
+                        Ok(value) => {
+                            let mut request = self;
+                            request.query.$setter = Some(value);
+                            request
+                        }
+                        Err(reason) => self.reject(stringify!($setter), reason),
+                    }
+                }
+            )*
+        }
+    };
+}
+pub(crate) use list_query;
 
 /// The most items [`ListRequest::all`] collects when
 /// [`max_items`](ListRequest::max_items) is not set: 100,000, some tens of
@@ -147,7 +313,8 @@ impl<Q: Query> ListRequest<Q> {
         if let Some((field, reason)) = &self.invalid {
             return Err(Error::invalid_input(field, reason.clone()));
         }
-        match (self.limit, Q::MAX_LIMIT) {
+        self.query.validate()?;
+        match (self.limit, page_size_max::<Q>()) {
             (Some(0), _) => Err(Error::invalid_input(
                 "limit",
                 format!("0 is not a page size; {} needs at least 1", Q::OPERATION),
@@ -168,7 +335,7 @@ impl<Q: Query> ListRequest<Q> {
             (None, Some(m)) => Some(
                 u32::try_from(m)
                     .unwrap_or(u32::MAX)
-                    .min(Q::MAX_LIMIT.unwrap_or(STREAM_PAGE_SIZE)),
+                    .min(page_size_max::<Q>().unwrap_or(STREAM_PAGE_SIZE)),
             ),
             (l, None) => l,
         };
@@ -194,7 +361,7 @@ impl<Q: Query> ListRequest<Q> {
         };
         let page_size = self
             .limit
-            .unwrap_or(Q::MAX_LIMIT.unwrap_or(STREAM_PAGE_SIZE));
+            .unwrap_or(page_size_max::<Q>().unwrap_or(STREAM_PAGE_SIZE));
         let (client, query) = (self.client, self.query);
         stream::unfold(state, move |state| {
             let (client, query) = (client.clone(), query.clone());

@@ -4,10 +4,10 @@
 use crate::IntoChecked;
 use crate::{
     Client, Error, PhoneNumber,
-    pagination::{ListRequest, Page, Query, sealed},
+    pagination::{ListRequest, list_query},
     transport::call,
 };
-use flowroute_raw::{BoxFuture, types};
+use flowroute_raw::types;
 use serde::Serialize;
 
 /// The checked numbers sorted by portability. A number can be in more than
@@ -54,41 +54,9 @@ impl PortOrder {
     }
 }
 
-/// The query of [`Porting::orders`]; it has no filters.
-#[derive(Debug, Clone, Default)]
-pub struct PortOrderQuery {}
-
-impl sealed::Sealed for PortOrderQuery {}
-
-impl Query for PortOrderQuery {
-    type Item = PortOrder;
-    const OPERATION: &'static str = "list_port_orders";
-    // Not documented for this list; the spec uses the usual ceiling of 200.
-    const MAX_LIMIT: Option<u32> = Some(200);
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<PortOrder>, Error>> {
-        Box::pin(async move {
-            let mut request = client
-                .raw()
-                .list_port_orders()
-                .offset(crate::pagination::offset_i32(offset)?);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            let list = call(request.send()).await?;
-            Ok(Page::from_raw(
-                list.data,
-                list.links,
-                offset,
-                PortOrder::from_raw,
-            ))
-        })
-    }
+list_query! {
+    /// The query of [`Porting::orders`]; it has no filters.
+    PortOrderQuery for list_port_orders -> PortOrder = PortOrder::from_raw;
 }
 
 /// Porting, from [`Client::porting`].

@@ -6,17 +6,23 @@
 //! number are never repeated automatically; other writes are repeated only when
 //! the connection failed before the request left (it never reached Flowroute).
 //!
-//! | operations | retried on |
-//! |---|---|
-//! | every `GET`; `validate_e911_address`, `check_number_portability` (reads sent as POST); `update_*`, `set_*`, `assign_*`, `remove_*`/`unassign_*` relationships, `update_phone_number_details` | connection failures, timeouts, 429, 502, 503, 504 |
-//! | creations (`create_*`), deletions (`delete_*`, `release_a_phone_number`) | connection failures before sending, 429 (refused unprocessed) |
-//! | `send_a_message`, `purchase_a_phone_number` | never, unless [`RetryPolicy::retry_unsafe`] opts in |
+//! Each operation's class is its `x-retry-class` in the spec, where the reason
+//! for every choice that is not obvious is written; this module only reads it
+//! from [`flowroute_raw::OPERATIONS`]. The table below is checked against it by
+//! a test.
+//!
+//! | class | operations | retried on |
+//! |---|---|---|
+//! | read | every `GET`; `validate_e911_address`, `check_number_portability` (checks sent as POST that save nothing); the CDR file download | connection failures, timeouts, 429, 502, 503, 504 |
+//! | idempotent | `update_phone_number_details`, `update_a_voice_route`, `update_primary_voice_route`, `remove_primary_voice_route`, `update_failover_voice_route`, `remove_failover_voice_route`, `set_account_callback_url`, `remove_account_callback_url`, `set_number_callback_url`, `remove_number_callback_url`, `update_e911_address`, `assign_e911_address_to_number`, `remove_e911_address_from_number`, `update_cnam_record`, `assign_cnam_record_to_number`, `unassign_cnam_record_from_number` | connection failures, timeouts, 429, 502, 503, 504 |
+//! | not-idempotent | `release_a_phone_number`, `create_an_inbound_route`, `delete_a_voice_route`, `create_cdr_export`, `create_e911_address`, `delete_e911_address`, `create_cnam_record`, `delete_cnam_record` | connection failures before sending, 429 (refused unprocessed) |
+//! | never | `send_a_message`, `purchase_a_phone_number` | never, unless [`RetryPolicy::retry_unsafe`] opts in |
 //!
 //! After a call failed, [`Error::is_transient`](crate::Error::is_transient)
 //! says whether the failure may go away, and
 //! [`Error::is_safe_to_retry`](crate::Error::is_safe_to_retry) whether sending
 //! the call again cannot do it twice: true for the operations in the first
-//! row, and for any operation whose connection never opened or that Flowroute
+//! two rows, and for any operation whose connection never opened or that Flowroute
 //! refused with 429. A send that timed out, or got a 502/503/504 from a proxy,
 //! may have gone out: it is transient but not safe.
 //!
@@ -25,7 +31,7 @@
 //! but clamped; and the whole call, retries included, must fit in the deadline.
 
 pub use flowroute_raw::BoxFuture;
-use flowroute_raw::OperationSpec;
+use flowroute_raw::{OperationSpec, RetryClass};
 use std::{
     fmt,
     sync::{
@@ -47,31 +53,24 @@ pub enum Idempotency {
     Never,
 }
 
-/// Whether an operation changes nothing on the account: every `GET`, and the
-/// two checks sent as `POST` (E911 validation, number portability).
+/// Whether an operation changes nothing on the account: its class is `read`
+/// (every `GET`, and the two checks sent as `POST`: E911 validation, number
+/// portability).
 pub(crate) fn only_reads(op: &OperationSpec) -> bool {
-    op.method == "GET" || matches!(op.id, "validate_e911_address" | "check_number_portability")
+    op.retry == RetryClass::Read
 }
 
 /// The retry class of an operation; see the [module docs](self).
 pub fn idempotency(op: &OperationSpec) -> Idempotency {
-    match op.id {
-        "send_a_message" | "purchase_a_phone_number" => Idempotency::Never,
-        _ if only_reads(op) => Idempotency::Idempotent,
-        id if id.starts_with("create_")
-            || id.starts_with("delete_")
-            || id == "release_a_phone_number" =>
-        {
-            Idempotency::NotIdempotent
-        }
-        id if ["set_", "update_", "assign_", "remove_", "unassign_"]
-            .iter()
-            .any(|p| id.starts_with(p)) =>
-        {
-            Idempotency::Idempotent
-        }
-        // A write this table does not know: assume the worst.
-        _ => Idempotency::NotIdempotent,
+    repeats(op.retry)
+}
+
+/// What a spec class means for repeating: a read repeats like any idempotent call.
+fn repeats(class: RetryClass) -> Idempotency {
+    match class {
+        RetryClass::Read | RetryClass::Idempotent => Idempotency::Idempotent,
+        RetryClass::NotIdempotent => Idempotency::NotIdempotent,
+        RetryClass::Never => Idempotency::Never,
     }
 }
 
@@ -222,14 +221,22 @@ pub(crate) fn retryable(class: Idempotency, failure: Failure, retry_unsafe: bool
         && (retry_unsafe || (class != Idempotency::Never && safe_to_repeat(class, failure)))
 }
 
-/// The class of an operation by its id; an id outside the spec (the CDR file
-/// download, a plain GET) is a read.
+/// The class of an operation by its id: the spec's, or for a request the SDK
+/// sends outside the spec, the class it is declared with in
+/// [`OWN_REQUESTS`](crate::OWN_REQUESTS).
 pub(crate) fn class_of(operation: &str) -> Idempotency {
-    match flowroute_raw::operation(operation) {
-        Some(op) => idempotency(op),
-        None if operation == crate::cdrs::DOWNLOAD => Idempotency::Idempotent,
-        None => Idempotency::NotIdempotent,
-    }
+    let own = || {
+        crate::OWN_REQUESTS
+            .iter()
+            .find(|(id, _)| *id == operation)
+            .map(|(_, class)| *class)
+    };
+    let class = flowroute_raw::operation(operation)
+        .map(|op| op.retry)
+        .or_else(own)
+        // An id nothing declares: assume the worst.
+        .unwrap_or(RetryClass::NotIdempotent);
+    repeats(class)
 }
 
 /// Where time comes from: the real clock by default, a fake one in tests so
@@ -310,6 +317,7 @@ mod tests {
             let class = idempotency(op);
             if op.method == "GET" {
                 assert_eq!(class, Idempotency::Idempotent, "{}", op.id);
+                assert!(only_reads(op), "{}", op.id);
             }
             if op.id.starts_with("create_") {
                 assert_eq!(class, Idempotency::NotIdempotent, "{}", op.id);
@@ -331,6 +339,68 @@ mod tests {
             idempotency(op("release_a_phone_number")),
             Idempotency::NotIdempotent
         );
+    }
+
+    #[test]
+    fn only_the_spec_classes_read_and_the_sdks_own_download_is_a_read() {
+        let reads: Vec<&str> = OPERATIONS
+            .iter()
+            .filter(|op| only_reads(op) && op.method != "GET")
+            .map(|op| op.id)
+            .collect();
+        assert_eq!(reads, ["validate_e911_address", "check_number_portability"]);
+        assert_eq!(class_of(crate::cdrs::DOWNLOAD), Idempotency::Idempotent);
+        assert_eq!(class_of("send_a_message"), Idempotency::Never);
+        assert_eq!(class_of("no_such_operation"), Idempotency::NotIdempotent);
+        for (id, _) in crate::OWN_REQUESTS {
+            assert_eq!(
+                flowroute_raw::operation(id),
+                None,
+                "{id} shadows a spec operation"
+            );
+        }
+    }
+
+    /// The module docs' table names every operation in the row of its class,
+    /// and only there.
+    #[test]
+    fn the_docs_table_lists_each_operation_under_its_class() {
+        let docs: String = include_str!("retry.rs")
+            .lines()
+            .filter_map(|l| l.strip_prefix("//! | "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let classes = [
+            ("read", RetryClass::Read),
+            ("idempotent", RetryClass::Idempotent),
+            ("not-idempotent", RetryClass::NotIdempotent),
+            ("never", RetryClass::Never),
+        ];
+        for (name, class) in classes {
+            let row = docs
+                .lines()
+                .find(|l| l.starts_with(&format!("{name} |")))
+                .unwrap_or_else(|| panic!("no docs row for {name}"));
+            let mut named: Vec<&str> = row
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|id| id.starts_with(|c: char| c.is_ascii_lowercase()))
+                .collect();
+            let mut expected: Vec<&str> = OPERATIONS
+                .iter()
+                .filter(|op| op.retry == class)
+                // The row says "every `GET`" rather than naming them.
+                .filter(|op| !(class == RetryClass::Read && op.method == "GET"))
+                .map(|op| op.id)
+                .collect();
+            if class == RetryClass::Read {
+                assert!(row.contains("every `GET`"), "{row}");
+            }
+            named.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(named, expected, "the docs row `{name}`");
+        }
     }
 
     #[test]

@@ -4,10 +4,10 @@
 use crate::IntoChecked;
 use crate::{
     Client, Error, PhoneNumber, RouteId,
-    pagination::{ListRequest, Page, Query, sealed},
+    pagination::{ListRequest, list_query},
     transport::call,
 };
-use flowroute_raw::{BoxFuture, types};
+use flowroute_raw::types;
 use serde::Serialize;
 
 pub use flowroute_raw::open_enums::RouteType;
@@ -249,53 +249,11 @@ impl UpdateRoute {
     }
 }
 
-/// Filters for [`Routes::list`].
-#[derive(Debug, Clone, Default)]
-pub struct RouteQuery {
-    route_type: Option<RouteType>,
-}
-
-impl sealed::Sealed for RouteQuery {}
-
-impl Query for RouteQuery {
-    type Item = Route;
-    const OPERATION: &'static str = "list_inbound_routes";
-    const MAX_LIMIT: Option<u32> = Some(200);
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<Route>, Error>> {
-        Box::pin(async move {
-            let mut request = client
-                .raw()
-                .list_inbound_routes()
-                .offset(crate::pagination::offset_i32(offset)?);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            if let Some(route_type) = &self.route_type {
-                request = request.route_type(route_type.clone());
-            }
-            let list = call(request.send()).await?;
-            Ok(Page::from_raw(
-                list.data,
-                list.links,
-                offset,
-                Route::from_raw,
-            ))
-        })
-    }
-}
-
-impl ListRequest<RouteQuery> {
+list_query! {
+    /// Filters for [`Routes::list`].
+    RouteQuery for list_inbound_routes -> Route = Route::from_raw;
     /// Only routes of this type.
-    pub fn route_type(mut self, route_type: RouteType) -> Self {
-        self.query.route_type = Some(route_type);
-        self
-    }
+    route_type(route_type: RouteType) -> RouteType = Ok(route_type);
 }
 
 /// Inbound voice routes, from [`Client::routes`].

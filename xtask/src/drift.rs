@@ -1,7 +1,7 @@
 //! `cargo xtask drift [UPSTREAM_SPEC…]`: what the spec has that the `flowroute`
 //! crate does not wrap, and what Flowroute's published specs have that ours lacks.
 
-use crate::{lint, regen::SPEC};
+use crate::{lint, regen::SPEC, wrapper};
 use serde_yaml_ng::Value;
 use std::{fs, path::Path};
 
@@ -59,7 +59,8 @@ pub fn run(root: &Path, upstream: &[&str]) -> Result<(), String> {
     }
 }
 
-fn wrapper_source(dir: &Path) -> Result<String, String> {
+/// Every `.rs` file under `dir`, concatenated.
+pub fn wrapper_source(dir: &Path) -> Result<String, String> {
     let mut text = String::new();
     let entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for entry in entries.flatten() {
@@ -75,9 +76,13 @@ fn wrapper_source(dir: &Path) -> Result<String, String> {
     Ok(text)
 }
 
-/// The wrapper wraps an operation when it calls the generated builder method.
+/// The wrapper wraps an operation when it calls the generated builder method,
+/// or declares it a list (the declaration calls it).
 fn wraps(source: &str, operation_id: &str) -> bool {
     source.contains(&format!(".{operation_id}()"))
+        || wrapper::declarations(source)
+            .iter()
+            .any(|d| d.operation == operation_id)
 }
 
 /// A path with its parameter names erased: `/v2/numbers/{id}` and
@@ -158,6 +163,9 @@ mod tests {
             "fn list_inbound_routes_docs()",
             "list_inbound_routes"
         ));
+        let declared =
+            "list_query! {\n    RouteQuery for list_inbound_routes -> Route = Route::from_raw;\n}";
+        assert!(wraps(declared, "list_inbound_routes"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ paths:
     patch:
       operationId: update_a_voice_route
       tags: [routes]
+      x-retry-class: idempotent
       parameters:
         - {name: route_id, in: path, required: true, schema: {type: string}}
       requestBody:
@@ -212,6 +213,122 @@ fn operations_are_listed_with_their_wire_media_types() {
         Some("application/vnd.api+json")
     );
     assert_eq!(ops[0].response_media_type, "application/vnd.api+json");
+    assert_eq!(ops[0].retry_class, "idempotent");
+    assert!(!ops[0].paged);
+}
+
+const CLASS: &str = "      x-retry-class: idempotent\n";
+
+#[test]
+fn an_operation_without_a_retry_class_is_rejected() {
+    let p = one_problem(&GOOD.replace(CLASS, ""));
+    assert!(
+        p.contains("`update_a_voice_route`") && p.contains("has no `x-retry-class`"),
+        "{p}"
+    );
+}
+
+#[test]
+fn an_unknown_retry_class_is_rejected() {
+    let p = one_problem(&GOOD.replace(CLASS, "      x-retry-class: safe\n"));
+    assert!(
+        p.contains("`x-retry-class: safe` is not one of")
+            && p.contains(r#"["read", "idempotent", "not-idempotent", "never"]"#),
+        "{p}"
+    );
+    let p = one_problem(&GOOD.replace(CLASS, "      x-retry-class: [read]\n"));
+    assert!(p.contains("is not one of"), "{p}");
+}
+
+#[test]
+fn read_on_a_method_other_than_get_needs_a_reason() {
+    let read = GOOD.replace(CLASS, "      x-retry-class: read\n");
+    let p = one_problem(&read);
+    assert!(
+        p.contains("`x-retry-class: read` on a PATCH") && p.contains("x-read-only-because"),
+        "{p}"
+    );
+    let empty = read.replace(
+        "      x-retry-class: read\n",
+        "      x-retry-class: read\n      x-read-only-because: ' '\n",
+    );
+    assert!(one_problem(&empty).contains("confirm it with"));
+    let confirmed = read.replace(
+        "      x-retry-class: read\n",
+        "      x-retry-class: read\n      x-read-only-because: it only checks the route\n",
+    );
+    assert_eq!(problems(&confirmed), Vec::<String>::new());
+    let ops = lint::operations(&lint::parse(&confirmed).unwrap()).unwrap();
+    assert_eq!(ops[0].retry_class, "read");
+}
+
+#[test]
+fn a_read_only_reason_on_anything_but_a_non_get_read_is_rejected() {
+    let p = one_problem(&GOOD.replace(
+        CLASS,
+        "      x-retry-class: idempotent\n      x-read-only-because: it is harmless\n",
+    ));
+    assert!(
+        p.contains("`x-read-only-because` only confirms `x-retry-class: read`"),
+        "{p}"
+    );
+}
+
+#[test]
+fn a_get_is_always_read() {
+    let get = GOOD.replace("    patch:\n", "    get:\n");
+    let p = one_problem(&get);
+    assert!(
+        p.contains("`x-retry-class: idempotent` on a GET") && p.contains("`read`"),
+        "{p}"
+    );
+    let read = get.replace(CLASS, "      x-retry-class: read\n");
+    assert_eq!(problems(&read), Vec::<String>::new());
+}
+
+const PAGED: &str = "        - {name: route_id, in: path, required: true, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 400}}
+        - {name: offset, in: query, schema: {type: integer, minimum: 0}}
+";
+
+#[test]
+fn a_list_is_an_operation_with_limit_and_offset_and_its_maximum_is_the_limits() {
+    let list = GOOD.replace(
+        "        - {name: route_id, in: path, required: true, schema: {type: string}}\n",
+        PAGED,
+    );
+    assert_eq!(problems(&list), Vec::<String>::new());
+    let ops = lint::operations(&lint::parse(&list).unwrap()).unwrap();
+    assert!(ops[0].paged);
+    assert_eq!(ops[0].page_size_max, Some(400));
+
+    let unbounded = list.replace(", maximum: 400", "");
+    let ops = lint::operations(&lint::parse(&unbounded).unwrap()).unwrap();
+    assert!(ops[0].paged);
+    assert_eq!(ops[0].page_size_max, None);
+}
+
+#[test]
+fn a_limit_without_offset_or_a_maximum_that_is_no_page_size_is_rejected() {
+    let list = GOOD.replace(
+        "        - {name: route_id, in: path, required: true, schema: {type: string}}\n",
+        PAGED,
+    );
+    let p = one_problem(&list.replace(
+        "        - {name: offset, in: query, schema: {type: integer, minimum: 0}}\n",
+        "",
+    ));
+    assert!(
+        p.contains("`update_a_voice_route`") && p.contains("both `limit` and `offset`"),
+        "{p}"
+    );
+    for bad in ["0", "-5", "2.5", "5000000000"] {
+        let p = one_problem(&list.replace("maximum: 400", &format!("maximum: {bad}")));
+        assert!(
+            p.contains(&format!("`maximum: {bad}`")) && p.contains("not a page size"),
+            "{p}"
+        );
+    }
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! Maintainer tasks: `cargo xtask regen [--check]` and `cargo xtask drift [UPSTREAM_SPEC…]`.
+//! Maintainer tasks: `cargo xtask regen [--check]`, `cargo xtask check-wrapper`,
+//! `cargo xtask lint FILE` and `cargo xtask drift [UPSTREAM_SPEC…]`.
 //!
 //! xtask never links progenitor (the generator would compile twice); generation
 //! happens only in `flowroute-raw/build.rs`, and xtask collects its output.
@@ -11,12 +12,15 @@ mod drift;
 #[cfg(test)]
 mod lint_tests;
 mod regen;
+mod wrapper;
 
 use std::{path::PathBuf, process::ExitCode};
 
 const USAGE: &str = "usage:
   cargo xtask regen            rewrite everything derived from openapi/ (spec copy, generated snapshot)
   cargo xtask regen --check    fail with a diff when anything derived from openapi/ is stale
+  cargo xtask check-wrapper    fail when the flowroute crate's list declarations and the spec's
+                               lists disagree, or an operation has no retry class
   cargo xtask lint FILE        run the spec lint (what build.rs checks) on any OpenAPI file
   cargo xtask drift [SPEC…]    list spec operations the flowroute crate does not wrap, and
                                operations of the given upstream specs missing from ours";
@@ -32,6 +36,7 @@ fn main() -> ExitCode {
     {
         ["regen"] => regen::run(&root, regen::Mode::Write),
         ["regen", "--check"] => regen::run(&root, regen::Mode::Check),
+        ["check-wrapper"] => wrapper::run(&root),
         ["drift", upstream @ ..] => drift::run(&root, upstream),
         ["lint", file] => lint_file(file),
         _ => Err(USAGE.to_string()),

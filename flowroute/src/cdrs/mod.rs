@@ -33,11 +33,11 @@ mod records;
 
 use crate::{
     CdrExportId, Client, Error,
-    pagination::{ListRequest, Page, Query, offset_i32, sealed},
+    pagination::{ListRequest, list_query},
     transport::call,
 };
 use chrono::{DateTime, SubsecRound, Utc};
-use flowroute_raw::{BoxFuture, types};
+use flowroute_raw::types;
 use serde::Serialize;
 use std::{net::IpAddr, time::Duration};
 
@@ -340,50 +340,11 @@ impl CreateCdrExport {
     }
 }
 
-/// Filters for [`Cdrs::list`].
-#[derive(Debug, Clone, Default)]
-pub struct CdrExportQuery {
-    status: Option<CdrExportStatus>,
-}
-
-impl sealed::Sealed for CdrExportQuery {}
-
-impl Query for CdrExportQuery {
-    type Item = CdrExport;
-    const OPERATION: &'static str = "list_cdr_exports";
-    const MAX_LIMIT: Option<u32> = Some(200);
-
-    fn fetch<'a>(
-        &'a self,
-        client: &'a Client,
-        offset: u32,
-        limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<CdrExport>, Error>> {
-        Box::pin(async move {
-            let mut request = client.raw().list_cdr_exports().offset(offset_i32(offset)?);
-            if let Some(limit) = limit {
-                request = request.limit(limit);
-            }
-            if let Some(status) = &self.status {
-                request = request.status(status.clone());
-            }
-            let list = call(request.send()).await?;
-            Ok(Page::from_raw(
-                list.data,
-                list.links,
-                offset,
-                CdrExport::from_list_item,
-            ))
-        })
-    }
-}
-
-impl ListRequest<CdrExportQuery> {
+list_query! {
+    /// Filters for [`Cdrs::list`].
+    CdrExportQuery for list_cdr_exports -> CdrExport = CdrExport::from_list_item;
     /// Only exports in this status.
-    pub fn status(mut self, status: CdrExportStatus) -> Self {
-        self.query.status = Some(status);
-        self
-    }
+    status(status: CdrExportStatus) -> CdrExportStatus = Ok(status);
 }
 
 /// CDR exports, from [`Client::cdrs`].
