@@ -1238,7 +1238,7 @@ contradict the published spec: `amount_display` is a formatted string such as
 `"$0.0040"` although the spec and docs call it a number (float). `status` is
 free text (`delivered`, `message buffered`, and an empty string for inbound MMS),
 not an enum. The example is the attributes of the inbound-SMS webhook as the
-catalogue illustrates it (the docs' own sample is not captured).
+Flowroute's webhook docs illustrate it.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MdrAttributes {

@@ -495,8 +495,8 @@ async fn next_page<Q: Query>(
 
 /// The offset of the next page from `links.next`: its `offset` parameter when
 /// present (the server's own arithmetic), else `offset + count`. The link itself
-/// is not followed: documented `next` links point at internal hosts or other
-/// paths (catalogue §3).
+/// is not followed: documented `next` links point at internal hosts
+/// (`http://cdr-api/…` in the CDR export examples) or other paths.
 fn next_offset(next_link: Option<&str>, offset: u32, count: usize) -> Option<u32> {
     let link = next_link?;
     let from_link = link

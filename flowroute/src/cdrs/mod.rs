@@ -268,7 +268,8 @@ impl CdrFilter {
     }
 }
 
-/// The filter's time format (catalogue §2.7): UTC, a space, no offset.
+/// The filter's time format, as the CDR export docs write it: UTC, a space,
+/// no offset.
 const WIRE_TIME: &str = "%Y-%m-%d %H:%M:%S";
 
 /// A list filter as sent: unset is left out, while an empty list or an empty
