@@ -2,9 +2,10 @@
 //! when one of your numbers dials 911, and which number uses which address.
 
 use crate::IntoChecked;
+use crate::refusal::FirstRefusal;
 use crate::{
     Client, E911Id, Error, PhoneNumber,
-    pagination::{ListRequest, Query, list_query, reason},
+    pagination::{ListRequest, list_query, reason},
     transport::call,
 };
 use flowroute_raw::types;
@@ -313,7 +314,7 @@ pub struct UpdateE911Address {
     client: Client,
     id: Result<E911Id, Error>,
     changes: types::E911AddressUpdate,
-    invalid: Option<Error>,
+    invalid: FirstRefusal,
 }
 
 impl UpdateE911Address {
@@ -331,7 +332,7 @@ impl UpdateE911Address {
     }
 
     fn reject(&mut self, e: Error) {
-        self.invalid.get_or_insert(e);
+        self.invalid.note_error(e);
     }
 
     /// A new label.
@@ -409,9 +410,7 @@ impl UpdateE911Address {
     /// Sends the update and returns the address as Flowroute now stores it.
     pub async fn send(self) -> Result<E911Address, Error> {
         let id = self.id?;
-        if let Some(e) = self.invalid {
-            return Err(e);
-        }
+        self.invalid.check()?;
         if self.changes == types::E911AddressUpdate::default() {
             return Err(Error::invalid_input(
                 "E911 address update",
@@ -454,14 +453,6 @@ list_query! {
     /// Filters for [`E911s::numbers`]: the address whose numbers are listed.
     E911NumbersQuery(id: E911Id => e911_id(id.as_str())) for list_numbers_for_e911_address
         -> E911AssignedNumber = E911AssignedNumber::from_raw;
-}
-
-/// Records an argument already rejected as an [`Error`] on a list request.
-fn reject<Q: Query>(list: ListRequest<Q>, e: Error) -> ListRequest<Q> {
-    match e {
-        Error::InvalidInput { field, reason } => list.reject(field, reason),
-        other => list.reject("argument", other.to_string()),
-    }
 }
 
 /// E911 addresses, from [`Client::e911s`].
@@ -522,7 +513,7 @@ impl E911s {
             client: self.client.clone(),
             id: id.into_checked(),
             changes: types::E911AddressUpdate::default(),
-            invalid: None,
+            invalid: FirstRefusal::default(),
         }
     }
 
@@ -585,10 +576,10 @@ impl E911s {
         match id.into_checked() {
             Ok(id) => ListRequest::new(&self.client, E911NumbersQuery::new(id)),
             // The list needs a query to exist; the rejection stops it before any request.
-            Err(e) => reject(
-                ListRequest::new(&self.client, E911NumbersQuery::new(E911Id::from_server(""))),
-                e,
-            ),
+            Err(e) => {
+                ListRequest::new(&self.client, E911NumbersQuery::new(E911Id::from_server("")))
+                    .reject_error(e)
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod messages;
 pub mod numbers;
 pub mod pagination;
 pub mod porting;
+mod refusal;
 pub mod retry;
 pub mod routes;
 mod transport;

@@ -11,6 +11,7 @@
 //! wanted), or when the server repeats itself (an error, never a loop). When a
 //! page fails, the items already delivered stay delivered and the error comes next.
 
+use crate::refusal::FirstRefusal;
 use crate::{client::Client, error::Error};
 use flowroute_raw::BoxFuture;
 use futures_core::Stream;
@@ -268,7 +269,7 @@ pub struct ListRequest<Q> {
     limit: Option<u32>,
     offset: u32,
     max_items: Option<u64>,
-    invalid: Option<(&'static str, String)>,
+    invalid: FirstRefusal,
 }
 
 impl<Q: Query> ListRequest<Q> {
@@ -279,13 +280,19 @@ impl<Q: Query> ListRequest<Q> {
             limit: None,
             offset: 0,
             max_items: None,
-            invalid: None,
+            invalid: FirstRefusal::default(),
         }
     }
 
     /// Records the first invalid argument; it is returned before any request.
     pub(crate) fn reject(mut self, field: &'static str, reason: impl Into<String>) -> Self {
-        self.invalid.get_or_insert((field, reason.into()));
+        self.invalid.note(field, reason);
+        self
+    }
+
+    /// Records an argument already refused as an [`Error`].
+    pub(crate) fn reject_error(mut self, error: Error) -> Self {
+        self.invalid.note_error(error);
         self
     }
 
@@ -310,9 +317,7 @@ impl<Q: Query> ListRequest<Q> {
     }
 
     fn check(&self) -> Result<(), Error> {
-        if let Some((field, reason)) = &self.invalid {
-            return Err(Error::invalid_input(field, reason.clone()));
-        }
+        self.invalid.check()?;
         self.query.validate()?;
         match (self.limit, page_size_max::<Q>()) {
             (Some(0), _) => Err(Error::invalid_input(
