@@ -12,9 +12,9 @@
 //! page fails, the items already delivered stay delivered and the error comes next.
 
 use crate::{client::Client, error::Error};
-use flowroute_raw::BoxFuture;
 use futures_core::Stream;
 use futures_util::{StreamExt, stream};
+use std::future::Future;
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +83,7 @@ pub trait Query: Clone + Send + Sync + 'static + sealed::Sealed {
         client: &'a Client,
         offset: u32,
         limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<Self::Item>, Error>>;
+    ) -> impl Future<Output = Result<Page<Self::Item>, Error>> + Send + 'a;
 }
 
 pub(crate) mod sealed {
@@ -199,11 +199,12 @@ macro_rules! list_query {
                 client: &'a $crate::Client,
                 offset: u32,
                 limit: Option<u32>,
-            ) -> $crate::retry::BoxFuture<
-                'a,
-                Result<$crate::pagination::Page<$item>, $crate::Error>,
-            > {
-                Box::pin(async move {
+            ) -> impl ::std::future::Future<
+                Output = Result<$crate::pagination::Page<$item>, $crate::Error>,
+            > + Send + 'a {
+                // Not boxed: the future is some 8 KiB, and a page is awaited
+                // where it is asked for.
+                async move {
                     let mut request = client
                         .raw()
                         .$op()
@@ -226,7 +227,7 @@ macro_rules! list_query {
                     Ok($crate::pagination::Page::from_raw(
                         list.data, list.links, offset, $convert,
                     ))
-                })
+                }
             }
         }
 
@@ -371,9 +372,14 @@ impl<Q: Query> ListRequest<Q> {
 
     /// A lazy stream of items, page after page.
     pub fn items(self) -> impl Stream<Item = Result<Q::Item, Error>> + Send + 'static {
-        self.pages().flat_map(|page| match page {
-            Ok(page) => stream::iter(page.items.into_iter().map(Ok).collect::<Vec<_>>()),
-            Err(e) => stream::iter(vec![Err(e)]),
+        // Each page's items are moved out one by one, not copied into a
+        // vector of results first.
+        self.pages().flat_map(|page| {
+            let (items, failed) = match page {
+                Ok(page) => (page.items, None),
+                Err(e) => (Vec::new(), Some(Err(e))),
+            };
+            stream::iter(items.into_iter().map(Ok).chain(failed))
         })
     }
 
