@@ -372,14 +372,9 @@ impl<Q: Query> ListRequest<Q> {
 
     /// A lazy stream of items, page after page.
     pub fn items(self) -> impl Stream<Item = Result<Q::Item, Error>> + Send + 'static {
-        // Each page's items are moved out one by one, not copied into a
-        // vector of results first.
-        self.pages().flat_map(|page| {
-            let (items, failed) = match page {
-                Ok(page) => (page.items, None),
-                Err(e) => (Vec::new(), Some(Err(e))),
-            };
-            stream::iter(items.into_iter().map(Ok).chain(failed))
+        self.pages().flat_map(|page| match page {
+            Ok(page) => stream::iter(page.items.into_iter().map(Ok).collect::<Vec<_>>()),
+            Err(e) => stream::iter(vec![Err(e)]),
         })
     }
 
