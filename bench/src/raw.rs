@@ -117,8 +117,8 @@ struct Accepted {
 }
 
 #[derive(Deserialize)]
-struct Resource {
-    id: String,
+pub struct Resource {
+    pub id: String,
 }
 
 // The answers are decoded in full, as the SDK decodes them, so that both
@@ -146,6 +146,15 @@ pub struct NumberAttributes {
     pub state: Option<String>,
     pub number_type: Option<String>,
     pub cnam_lookups_enabled: Option<bool>,
+    pub messaging_enabled: Option<bool>,
+    pub status: Option<String>,
+    pub note: Option<String>,
+    pub iso_country: Option<String>,
+    pub rate_type: Option<String>,
+    pub tier: Option<String>,
+    pub monthly_cost: Option<f64>,
+    pub setup_cost: Option<f64>,
+    pub inbound_rate: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -164,6 +173,19 @@ pub struct MdrList {
 pub struct Mdr {
     pub id: String,
     pub attributes: MdrAttributes,
+    pub relationships: Option<MdrRelationships>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+pub struct MdrRelationships {
+    pub media: Option<MediaList>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+pub struct MediaList {
+    pub data: Vec<Resource>,
 }
 
 #[derive(Deserialize)]
@@ -181,6 +203,7 @@ pub struct MdrAttributes {
     pub amount_display: Option<String>,
     pub is_mms: Option<bool>,
     pub message_type: Option<String>,
+    pub message_callback_url: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -71,22 +71,28 @@ fn rows(scenario: Scenario) -> Vec<Row> {
                 figure: "messages/s",
                 unit: Unit::PerSecond,
                 value: |s| per_second(s.calls, s),
-                target: Target::RatioAtLeast(0.90),
+                target: Target::RatioAtLeast(0.95),
             },
-            latency("CPU per call", |s| {
-                s.cpu.as_secs_f64() * 1e6 / s.calls as f64
-            }),
+            Row {
+                figure: "CPU per call",
+                unit: Unit::Micros,
+                value: |s| s.cpu.as_secs_f64() * 1e6 / s.calls as f64,
+                target: Target::RatioAtMost(1.10),
+            },
         ],
         Scenario::MdrStream => vec![
             Row {
                 figure: "items/s",
                 unit: Unit::PerSecond,
                 value: |s| per_second(s.items, s),
-                target: Target::None,
+                target: Target::RatioAtLeast(0.95),
             },
-            latency("CPU per item", |s| {
-                s.cpu.as_secs_f64() * 1e6 / s.items as f64
-            }),
+            Row {
+                figure: "CPU per item",
+                unit: Unit::Micros,
+                value: |s| s.cpu.as_secs_f64() * 1e6 / s.items as f64,
+                target: Target::RatioAtMost(1.10),
+            },
             Row {
                 figure: "peak RSS",
                 unit: Unit::MiB,

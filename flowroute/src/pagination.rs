@@ -13,9 +13,9 @@
 
 use crate::refusal::FirstRefusal;
 use crate::{client::Client, error::Error};
-use flowroute_raw::BoxFuture;
 use futures_core::Stream;
 use futures_util::{StreamExt, stream};
+use std::future::Future;
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +84,7 @@ pub trait Query: Clone + Send + Sync + 'static + sealed::Sealed {
         client: &'a Client,
         offset: u32,
         limit: Option<u32>,
-    ) -> BoxFuture<'a, Result<Page<Self::Item>, Error>>;
+    ) -> impl Future<Output = Result<Page<Self::Item>, Error>> + Send + 'a;
 }
 
 pub(crate) mod sealed {
@@ -200,11 +200,12 @@ macro_rules! list_query {
                 client: &'a $crate::Client,
                 offset: u32,
                 limit: Option<u32>,
-            ) -> $crate::retry::BoxFuture<
-                'a,
-                Result<$crate::pagination::Page<$item>, $crate::Error>,
-            > {
-                Box::pin(async move {
+            ) -> impl ::std::future::Future<
+                Output = Result<$crate::pagination::Page<$item>, $crate::Error>,
+            > + Send + 'a {
+                // Not boxed: the future is some 8 KiB, and a page is awaited
+                // where it is asked for.
+                async move {
                     let mut request = client
                         .raw()
                         .$op()
@@ -227,7 +228,7 @@ macro_rules! list_query {
                     Ok($crate::pagination::Page::from_raw(
                         list.data, list.links, offset, $convert,
                     ))
-                })
+                }
             }
         }
 

@@ -124,105 +124,106 @@ impl Execute for Transport {
         mut request: Request,
         operation: &'static OperationSpec,
     ) -> BoxFuture<'a, reqwest::Result<Response>> {
+        // Everything up to the first send is done here, outside the future:
+        // the future then holds one request, not two, and stays small.
+        note(|x| {
+            x.operation = Some(operation.id);
+            x.reveal_bodies = self.settings.reveal_bodies;
+        });
+        if self.settings.read_only && !retry::only_reads(operation) {
+            note(|x| x.refused_write = true);
+            // Nothing is sent; progenitor needs an answer to hand back,
+            // and `recover` turns this one into the refusal.
+            return Box::pin(std::future::ready(Ok(rebuild(
+                StatusCode::FORBIDDEN,
+                Version::HTTP_11,
+                HeaderMap::new(),
+                request.url().clone(),
+                reqwest::Body::from(Bytes::new()),
+            ))));
+        }
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, self.authorization.clone());
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        // The query serializer writes a space as `+`, which only form
+        // decoding reads as a space; `%20` means a space to every server,
+        // and is what Flowroute's own SDK sends. A literal `+` is `%2B`.
+        if let Some(query) = request.url().query().filter(|q| q.contains('+')) {
+            let query = query.replace('+', "%20");
+            request.url_mut().set_query(Some(&query));
+        }
+        // RFC 9110 §8.6: a bodyless POST/PUT/PATCH should say so, and some
+        // front ends answer 411 when it does not (a purchase, an assign).
+        if request.body().is_none()
+            && matches!(
+                *request.method(),
+                Method::POST | Method::PUT | Method::PATCH
+            )
+        {
+            request
+                .headers_mut()
+                .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
+        let s = &self.settings;
+        let class = retry::idempotency(operation);
+        // Copying a request for a retry that cannot happen is wasted work.
+        let may_retry =
+            s.retry.max_attempts > 1 && (class != Idempotency::Never || s.retry.retry_unsafe);
+        let started = s.clock.now();
+        let mut original = Some(request);
         Box::pin(async move {
-            note(|x| {
-                x.operation = Some(operation.id);
-                x.reveal_bodies = self.settings.reveal_bodies;
-            });
-            if self.settings.read_only && !retry::only_reads(operation) {
-                note(|x| x.refused_write = true);
-                // Nothing is sent; progenitor needs an answer to hand back,
-                // and `recover` turns this one into the refusal.
-                return Ok(rebuild(
-                    StatusCode::FORBIDDEN,
-                    Version::HTTP_11,
-                    HeaderMap::new(),
-                    request.url().clone(),
-                    reqwest::Body::from(Bytes::new()),
-                ));
-            }
-            let headers = request.headers_mut();
-            headers.insert(AUTHORIZATION, self.authorization.clone());
-            headers.insert(USER_AGENT, self.user_agent.clone());
-            // The query serializer writes a space as `+`, which only form
-            // decoding reads as a space; `%20` means a space to every server,
-            // and is what Flowroute's own SDK sends. A literal `+` is `%2B`.
-            if let Some(query) = request.url().query().filter(|q| q.contains('+')) {
-                let query = query.replace('+', "%20");
-                request.url_mut().set_query(Some(&query));
-            }
-            // RFC 9110 §8.6: a bodyless POST/PUT/PATCH should say so, and some
-            // front ends answer 411 when it does not (a purchase, an assign).
-            if request.body().is_none()
-                && matches!(
-                    *request.method(),
-                    Method::POST | Method::PUT | Method::PATCH
-                )
-            {
-                request
-                    .headers_mut()
-                    .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
-            }
-            let s = &self.settings;
-            let class = retry::idempotency(operation);
-            // Copying a request for a retry that cannot happen is wasted work.
-            let may_retry =
-                s.retry.max_attempts > 1 && (class != Idempotency::Never || s.retry.retry_unsafe);
-            let started = s.clock.now();
-            let mut original = Some(request);
             let mut attempt = 1;
             loop {
-                let remaining = s
-                    .deadline
-                    .saturating_sub(s.clock.now().saturating_duration_since(started));
-                // A body that cannot be cloned (a stream) gets exactly one attempt.
-                let copy = (may_retry && attempt < s.retry.max_attempts)
-                    .then(|| original.as_ref().and_then(Request::try_clone))
-                    .flatten();
-                let last = copy.is_none();
-                let Some(mut request) = copy.or_else(|| original.take()) else {
-                    unreachable!("the original request is kept until the last attempt")
-                };
-                let limit = if s.request_timeout <= remaining {
-                    (TimeLimit::Request, s.request_timeout)
-                } else {
-                    (TimeLimit::Deadline, s.deadline)
-                };
-                *request.timeout_mut() = Some(s.request_timeout.min(remaining));
-                let url = request.url().clone();
-                note(|x| {
-                    x.limits = Limits {
-                        connect: s.connect_timeout,
-                        attempt: Some(limit),
+                // Built in a block so that the request and its copy are gone
+                // before the first await and take no room in the future.
+                let (pending, last, span, sent) = {
+                    let remaining = s
+                        .deadline
+                        .saturating_sub(s.clock.now().saturating_duration_since(started));
+                    // A body that cannot be cloned (a stream) gets exactly one attempt.
+                    let copy = (may_retry && attempt < s.retry.max_attempts)
+                        .then(|| original.as_ref().and_then(Request::try_clone))
+                        .flatten();
+                    let last = copy.is_none();
+                    let Some(mut request) = copy.or_else(|| original.take()) else {
+                        unreachable!("the original request is kept until the last attempt")
                     };
-                    x.attempts = attempt;
-                });
-                let span = tracing::debug_span!(
-                    "flowroute.request",
-                    operation = operation.id,
-                    method = operation.method,
-                    path = operation.path,
-                    attempt,
-                    status = tracing::field::Empty,
-                    duration_ms = tracing::field::Empty,
-                );
-                let sent = s.clock.now();
-                let outcome = async {
-                    match client.execute(request).await {
-                        Ok(response) => {
-                            refuse_redirect(&response, &url);
-                            read_bounded(response, s.max_response_bytes).await
-                        }
-                        Err(e) => {
-                            if e.is_redirect() {
-                                note(|x| x.redirect = Some(Redirect::Followed(None)));
-                            }
-                            Err(AttemptError::Http(e))
-                        }
-                    }
-                }
-                .instrument(span.clone())
-                .await;
+                    let limit = if s.request_timeout <= remaining {
+                        (TimeLimit::Request, s.request_timeout)
+                    } else {
+                        (TimeLimit::Deadline, s.deadline)
+                    };
+                    *request.timeout_mut() = Some(s.request_timeout.min(remaining));
+                    note(|x| {
+                        x.limits = Limits {
+                            connect: s.connect_timeout,
+                            attempt: Some(limit),
+                        };
+                        x.attempts = attempt;
+                    });
+                    let span = tracing::debug_span!(
+                        "flowroute.request",
+                        operation = operation.id,
+                        method = operation.method,
+                        path = operation.path,
+                        attempt,
+                        status = tracing::field::Empty,
+                        duration_ms = tracing::field::Empty,
+                    );
+                    // Only a caller's HTTP client (no connect timeout of ours)
+                    // can follow a redirect; ours refuses them.
+                    let follows_redirects = s.connect_timeout.is_none();
+                    let sent = s.clock.now();
+                    let pending = send_once(
+                        client,
+                        request,
+                        follows_redirects,
+                        s.max_response_bytes,
+                        span.clone(),
+                    );
+                    (pending, last, span, sent)
+                };
+                let outcome = pending.await;
                 let failure = match &outcome {
                     Ok(r) => {
                         (!r.status().is_success()).then(|| Failure::Status(r.status().as_u16()))
@@ -258,17 +259,52 @@ impl Execute for Transport {
                     s.clock.now().saturating_duration_since(started),
                     s.deadline,
                 );
-                match next {
-                    Next::Retry(delay) => {
-                        tracing::debug!(parent: &span, delay_ms = delay.as_millis() as u64, "retrying");
-                        s.clock.sleep(delay).await;
-                        attempt += 1;
-                    }
+                let delay = match next {
+                    Next::Retry(delay) => delay,
                     Next::Finish => return finish(outcome, retry_after, s.max_response_bytes),
-                }
+                };
+                // Not kept through the wait, so the future has no room for it.
+                drop(outcome);
+                tracing::debug!(parent: &span, delay_ms = delay.as_millis() as u64, "retrying");
+                s.clock.sleep(delay).await;
+                attempt += 1;
             }
         })
     }
+}
+
+/// One attempt: sends `request`, notes a redirect, reads the answer. Boxed on
+/// its own, which keeps both it and the retry loop's future under 1 KiB: glibc's
+/// malloc consolidates its free lists before any larger allocation, a few
+/// thousand instructions that the SDK then adds to every call.
+fn send_once<'a>(
+    client: &'a reqwest::Client,
+    request: Request,
+    follows_redirects: bool,
+    limit: usize,
+    span: tracing::Span,
+) -> BoxFuture<'a, Result<Response, AttemptError>> {
+    let sent_url = follows_redirects.then(|| request.url().clone());
+    // Handed over now, so that the future holds reqwest's small handle rather
+    // than the request.
+    let pending = span.in_scope(|| client.execute(request));
+    Box::pin(
+        async move {
+            match pending.await {
+                Ok(response) => {
+                    refuse_redirect(&response, sent_url.as_ref());
+                    read_bounded(response, limit).await
+                }
+                Err(e) => {
+                    if e.is_redirect() {
+                        note(|x| x.redirect = Some(Redirect::Followed(None)));
+                    }
+                    Err(AttemptError::Http(e))
+                }
+            }
+        }
+        .instrument(span),
+    )
 }
 
 /// Reads the whole answer, refusing more than `limit` bytes, and hands back an
@@ -284,14 +320,27 @@ async fn read_bounded(mut response: Response, limit: usize) -> Result<Response, 
         return Err(too_large(&mut response));
     }
     let capacity = response.content_length().unwrap_or(0).min(limit as u64) as usize;
-    let mut body = Vec::with_capacity(capacity);
+    // Most answers arrive in one chunk, which is kept as it is; the bytes are
+    // copied into one buffer only when a second chunk comes.
+    let mut first = Bytes::new();
+    let mut joined: Option<Vec<u8>> = None;
     while let Some(chunk) = response.chunk().await.map_err(AttemptError::Http)? {
-        if body.len() + chunk.len() > limit {
+        let received = joined.as_ref().map_or(first.len(), Vec::len);
+        if received + chunk.len() > limit {
             return Err(too_large(&mut response));
         }
-        body.extend_from_slice(&chunk);
+        match &mut joined {
+            Some(body) => body.extend_from_slice(&chunk),
+            None if first.is_empty() => first = chunk,
+            None => {
+                let mut body = Vec::with_capacity(capacity.max(received + chunk.len()));
+                body.extend_from_slice(&first);
+                body.extend_from_slice(&chunk);
+                joined = Some(body);
+            }
+        }
     }
-    let body = Bytes::from(body);
+    let body = joined.map_or(first, Bytes::from);
     if !response.status().is_success() {
         note(|x| x.error_body = Some(body.clone()));
     }
@@ -305,8 +354,9 @@ async fn read_bounded(mut response: Response, limit: usize) -> Result<Response, 
 }
 
 /// Notes a redirect: a 3xx answer, or a caller's HTTP client that followed
-/// one (its final URL is not the one sent). The host is kept, never the path.
-fn refuse_redirect(response: &Response, sent: &Url) {
+/// one (its final URL is not `sent`, given for such clients only). The host is
+/// kept, never the path.
+fn refuse_redirect(response: &Response, sent: Option<&Url>) {
     let redirect = if response.status().is_redirection() {
         let location = response
             .headers()
@@ -315,7 +365,7 @@ fn refuse_redirect(response: &Response, sent: &Url) {
             .and_then(|v| Url::parse(v).ok())
             .and_then(|u| u.host_str().map(str::to_string));
         Redirect::Answered(response.status(), location)
-    } else if response.url() != sent {
+    } else if sent.is_some_and(|sent| response.url() != sent) {
         Redirect::Followed(response.url().host_str().map(str::to_string))
     } else {
         return;
