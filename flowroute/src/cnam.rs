@@ -179,6 +179,7 @@ list_query! {
 }
 
 /// CNAM records, from [`Client::cnams`].
+///
 /// # Example
 ///
 /// ```no_run
@@ -267,8 +268,8 @@ impl Cnams {
     ///
     /// # Errors
     ///
-    /// A 404 [`Error::Api`] when there is no record with this id; a 403 or 422
-    /// when the record is already approved or the name is refused;
+    /// A 404 [`Error::Api`] when there is no record with this id; a 422 when
+    /// the name is refused (only records still awaiting approval change);
     /// [`Error::InvalidInput`] as for [`create`](Cnams::create).
     ///
     /// Example: [`Cnams`](Cnams#example).
@@ -326,8 +327,9 @@ impl Cnams {
     ///
     /// # Errors
     ///
-    /// A 403 or 422 [`Error::Api`] when the record is not approved yet or the
-    /// number is not a long-code number; a 404 when either does not exist.
+    /// An [`Error::Api`] (4xx, with Flowroute's `detail`) when the record is not
+    /// approved yet or the number is not a long-code number; a 404 when either
+    /// does not exist.
     ///
     /// Example: [`Cnams`](Cnams#example).
     pub async fn assign(

@@ -472,6 +472,7 @@ fn reject<Q: Query>(list: ListRequest<Q>, e: Error) -> ListRequest<Q> {
 }
 
 /// E911 addresses, from [`Client::e911s`].
+///
 /// # Example
 ///
 /// ```no_run

@@ -18,8 +18,14 @@
 //! [`Client::raw`]: crate::Client::raw
 // Only with the feature do these items exist; without it the README's docs.rs
 // links stand.
-#![cfg_attr(feature = "receiver", doc = "[`webhooks::Receiver`]: crate::webhooks::Receiver")]
-#![cfg_attr(feature = "receiver", doc = "[`webhooks::serve`]: crate::webhooks::serve")]
+#![cfg_attr(
+    feature = "receiver",
+    doc = "[`webhooks::Receiver`]: crate::webhooks::Receiver"
+)]
+#![cfg_attr(
+    feature = "receiver",
+    doc = "[`webhooks::serve`]: crate::webhooks::serve"
+)]
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]

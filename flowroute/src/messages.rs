@@ -396,6 +396,7 @@ list_query! {
 }
 
 /// Messages and messaging callbacks, from [`Client::messages`].
+///
 /// # Example
 ///
 /// ```no_run
@@ -437,10 +438,9 @@ impl Messages {
     ///
     /// # Errors
     ///
-    /// A 403 [`Error::Api`] when the account may not send from `from` (a number
-    /// not on the account or without messaging) or lacks the funds; a 422 naming a
-    /// value Flowroute refused (a recipient it cannot reach); a 429 past the rate
-    /// limit (5 SMS/s, 1 MMS/s). A send is never retried: after an
+    /// A 403 [`Error::Api`] when the account may not send this message (Flowroute
+    /// also answers 403 for insufficient funds); a 422 naming a value it refused;
+    /// a 429 past the rate limit (5 SMS/s, 1 MMS/s per access key). A send is never retried: after an
     /// [`Error::Transport`] or [`Error::Timeout`] the message may have gone, so
     /// look for it with [`list`](Messages::list) before sending again.
     ///

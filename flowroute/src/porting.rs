@@ -60,6 +60,7 @@ list_query! {
 }
 
 /// Porting, from [`Client::porting`].
+///
 /// # Example
 ///
 /// ```no_run

@@ -264,6 +264,7 @@ list_query! {
 }
 
 /// Inbound voice routes, from [`Client::routes`].
+///
 /// # Example
 ///
 /// ```no_run

@@ -357,6 +357,7 @@ list_query! {
 }
 
 /// CDR exports, from [`Client::cdrs`].
+///
 /// # Example
 ///
 /// ```no_run

@@ -148,9 +148,9 @@ impl PurchaseNumber {
     ///
     /// # Errors
     ///
-    /// A 404 [`Error::Api`] when the number is no longer available (someone
-    /// bought it since the search); a 403 when the account lacks the funds or may
-    /// not buy it. A purchase is never retried: after a [`Error::Transport`] or
+    /// A 404 [`Error::Api`] when the number is not in the inventory (bought by
+    /// someone since the search); a 403 when the account may not buy it, which
+    /// Flowroute also answers for insufficient funds. A purchase is never retried: after a [`Error::Transport`] or
     /// [`Error::Timeout`], look the number up with [`Numbers::get`] before buying
     /// again.
     ///

@@ -295,8 +295,8 @@ impl UpdateNumber {
     /// # Errors
     ///
     /// A 404 [`Error::Api`] when the number is not on the account; a 422 naming
-    /// the field Flowroute refused (an alias too long, a callback URL it will not
-    /// call); [`Error::InvalidInput`] for a value checked before sending.
+    /// a value Flowroute refused; [`Error::InvalidInput`] for a value checked
+    /// before sending.
     ///
     /// Example: [`Numbers`](Numbers#example).
     pub async fn send(self) -> Result<NumberChange, Error> {
@@ -378,6 +378,7 @@ list_query! {
 }
 
 /// Phone numbers, from [`Client::numbers`].
+///
 /// # Example
 ///
 /// ```no_run
