@@ -81,10 +81,25 @@ mod example_check;
 mod snapshot {
     /// The committed review copy must be exactly what the build script produced
     /// from the committed spec; `cargo xtask regen` rewrites it.
+    ///
+    /// The copy is read at run time, not included, because the published
+    /// package leaves it out (it is for review): the test then has nothing to
+    /// compare. In the repository (the workspace's `openapi/` is next to this
+    /// crate) a missing copy is a failure.
     #[test]
     fn committed_snapshot_matches_the_generated_code() {
+        let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let committed = match std::fs::read_to_string(crate_dir.join("generated/flowroute.rs")) {
+            Ok(text) => text,
+            Err(e) if crate_dir.join("../openapi/flowroute.yaml").exists() => {
+                panic!("generated/flowroute.rs: {e}: run `cargo xtask regen`")
+            }
+            Err(_) => {
+                eprintln!("no generated/flowroute.rs (a packaged crate): nothing to compare");
+                return;
+            }
+        };
         let fresh = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
-        let committed = include_str!("../generated/flowroute.rs");
         if fresh != committed {
             let line = fresh
                 .lines()

@@ -13,25 +13,22 @@
 //! ```
 //! use flowroute_sim::{SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator};
 //!
-//! # #[tokio::main]
-//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let sim = Simulator::start().await?;
-//! let page: serde_json::Value = reqwest::Client::new()
-//!     .get(format!("{}/v2/numbers", sim.base_url()))
-//!     .basic_auth(SIM_ACCESS_KEY, Some(SIM_SECRET_KEY))
-//!     .send()
-//!     .await?
-//!     .error_for_status()?
-//!     .json()
-//!     .await?;
-//! // The account starts with two numbers on the default route.
-//! assert_eq!(page["data"].as_array().map(Vec::len), Some(2));
-//! sim.shutdown().await;
-//! # Ok(())
-//! # }
+//! #[tokio::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let sim = Simulator::start().await?;
+//!     // Point the `flowroute` crate, or any HTTP client, at this URL with
+//!     // these Basic-auth credentials.
+//!     println!("{} as {SIM_ACCESS_KEY}:{SIM_SECRET_KEY}", sim.base_url());
+//!     // The control plane is here in process too: nothing was asked yet.
+//!     assert!(sim.requests().is_empty());
+//!     sim.shutdown().await;
+//!     Ok(())
+//! }
 //! ```
 //!
-//! The same server runs standalone: `cargo run -p flowroute-sim -- --port 8080`.
+//! The same server runs standalone: `cargo run -p flowroute-sim -- --port 8080`
+//! (the crate's README shows every flag and every control endpoint with a
+//! `curl` example, for users of any language).
 //!
 //! # The account
 //!
@@ -48,6 +45,7 @@
 //!
 //! | request | effect |
 //! |---|---|
+//! | `GET /__sim/` | this table as JSON: `{"endpoints":[{"method","path","does"}…]}` |
 //! | `POST /__sim/reset` | back to the starting account; faults and logs cleared (204) |
 //! | `POST /__sim/faults` `{"method"?,"path","count"?,"fault"}` | inject a [`Fault`] (201, echoes the rule) |
 //! | `GET /__sim/faults`, `DELETE /__sim/faults` | pending rules with remaining counts; clear them |

@@ -353,3 +353,40 @@ async fn long_webhook_urls_are_capped_in_the_log_only() {
         url.as_str()
     );
 }
+
+#[tokio::test]
+async fn the_control_plane_index_lists_every_endpoint_the_readme_documents() {
+    let api = Api::start().await;
+    let index = api.control(Method::GET, "/__sim/", None).await;
+    assert_eq!(index.status, 200, "{:#}", index.body);
+    assert_eq!(index.content_type(), "application/json");
+    let without_slash = api.control(Method::GET, "/__sim", None).await;
+    assert_eq!(without_slash.body, index.body);
+
+    let readme = include_str!("../README.md");
+    let endpoints = index.body["endpoints"].as_array().expect("endpoints");
+    assert_eq!(endpoints.len(), 12, "{:#}", index.body);
+    for e in endpoints {
+        let (method, path) = (e["method"].as_str().unwrap(), e["path"].as_str().unwrap());
+        assert!(!e["does"].as_str().unwrap().is_empty());
+        // Each endpoint has its own heading in the README.
+        let heading = format!("### `{method} {path}`");
+        assert!(readme.contains(&heading), "README.md lacks {heading}");
+        // And the simulator routes it. With no such id, a 404 is the answer
+        // of the endpoint itself; elsewhere it would be the router's.
+        let concrete = path.replace("{id}", "1");
+        let answer = api
+            .control(
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                &concrete,
+                None,
+            )
+            .await;
+        let unrouted = answer.status == 405 || (answer.status == 404 && !path.contains("{id}"));
+        assert!(
+            !unrouted,
+            "{method} {concrete}: {} {:#}",
+            answer.status, answer.body
+        );
+    }
+}

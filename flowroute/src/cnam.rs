@@ -179,6 +179,18 @@ list_query! {
 }
 
 /// CNAM records, from [`Client::cnams`].
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: flowroute::Client, number: flowroute::PhoneNumber) -> Result<(), flowroute::Error> {
+/// let record = client.cnams().create("ACME CORP").await?;
+/// // Flowroute reviews it within 48 hours; only approved records can be assigned.
+/// if client.cnams().get(&record.id).await?.is_approved {
+///     client.cnams().assign(&number, &record.id).await?;
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Cnams {
     client: Client,
@@ -196,12 +208,20 @@ impl Client {
 impl Cnams {
     /// The CNAM records on the account, optionally filtered. Flowroute
     /// enforces no maximum page size.
+    ///
+    /// Example: [`Cnams`](Cnams#example).
     pub fn list(&self) -> ListRequest<CnamQuery> {
         ListRequest::new(&self.client, CnamQuery::default())
     }
 
     /// One CNAM record, with the numbers presenting it when it is approved
     /// and assigned.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when there is no record with this id.
+    ///
+    /// Example: [`Cnams`](Cnams#example).
     pub async fn get(&self, id: impl IntoChecked<CnamId>) -> Result<Cnam, Error> {
         let id = id.into_checked()?;
         let doc = call(
@@ -219,6 +239,14 @@ impl Cnams {
     ///
     /// The name is checked first: 1 to 15 characters, at least one letter, and
     /// only letters, digits, spaces and `- _ . , @ + & ' / "`.
+    ///
+    /// # Errors
+    ///
+    /// A 422 [`Error::Api`] when the name already exists on the account; a 403
+    /// when the account lacks the funds; [`Error::InvalidInput`] for a name
+    /// checked before sending (empty, over 15 characters, no letter).
+    ///
+    /// Example: [`Cnams`](Cnams#example).
     pub async fn create(&self, value: impl Into<String>) -> Result<Cnam, Error> {
         let value = value.into();
         check_value(&value)?;
@@ -237,6 +265,14 @@ impl Cnams {
 
     /// Replaces the name of a record still awaiting approval (checked like
     /// [`create`](Self::create)'s).
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when there is no record with this id; a 422 when
+    /// the name is refused (only records still awaiting approval change);
+    /// [`Error::InvalidInput`] as for [`create`](Cnams::create).
+    ///
+    /// Example: [`Cnams`](Cnams#example).
     pub async fn update(
         &self,
         id: impl IntoChecked<CnamId>,
@@ -266,6 +302,13 @@ impl Cnams {
     }
 
     /// Deletes a record; Flowroute removes it from every number using it.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when there is no record with this id ("CNAM record
+    /// not found. Nothing to delete.").
+    ///
+    /// Example: [`Cnams`](Cnams#example).
     pub async fn delete(&self, id: impl IntoChecked<CnamId>) -> Result<(), Error> {
         let id = id.into_checked()?;
         call(
@@ -281,6 +324,14 @@ impl Cnams {
     /// Asks Flowroute to present an approved record as the number's outbound
     /// caller-ID name (long-code numbers only). Flowroute accepts the request
     /// at once; carriers see the name 5–7 business days later.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error::Api`] (4xx, with Flowroute's `detail`) when the record is not
+    /// approved yet or the number is not a long-code number; a 404 when either
+    /// does not exist.
+    ///
+    /// Example: [`Cnams`](Cnams#example).
     pub async fn assign(
         &self,
         number: impl IntoChecked<PhoneNumber>,
@@ -301,6 +352,12 @@ impl Cnams {
 
     /// Stops presenting a caller-ID name for the number; the record stays on
     /// the account.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account.
+    ///
+    /// Example: [`Cnams`](Cnams#example).
     pub async fn unassign(
         &self,
         number: impl IntoChecked<PhoneNumber>,

@@ -408,6 +408,13 @@ impl UpdateE911Address {
     }
 
     /// Sends the update and returns the address as Flowroute now stores it.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when there is no address with this id; the changed
+    /// address is validated again, with the errors of [`validate`](E911s::validate).
+    ///
+    /// Example: [`E911s`](E911s#example).
     pub async fn send(self) -> Result<E911Address, Error> {
         let id = self.id?;
         self.invalid.check()?;
@@ -456,6 +463,29 @@ list_query! {
 }
 
 /// E911 addresses, from [`Client::e911s`].
+///
+/// # Example
+///
+/// ```no_run
+/// use flowroute::e911::NewE911Address;
+/// # async fn run(client: flowroute::Client, number: flowroute::PhoneNumber) -> Result<(), flowroute::Error> {
+/// let address = NewE911Address::new()
+///     .label("office")
+///     .first_name("Ada")
+///     .last_name("Lovelace")
+///     .street_number("1218")
+///     .street_name("3rd Ave")
+///     .city("Seattle")
+///     .state("WA")
+///     .zip("98101");
+/// client.e911s().validate(&address).await?;
+/// let saved = client.e911s().create(address).await?;
+/// client.e911s().assign(&number, &saved.id).await?;
+/// let using = client.e911s().numbers(&saved.id).all().await?;
+/// client.e911s().remove_from_number(&number).await?;
+/// client.e911s().delete(&saved.id).await?;
+/// # let _ = using; Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct E911s {
     client: Client,
@@ -472,11 +502,19 @@ impl Client {
 
 impl E911s {
     /// The E911 addresses on the account, optionally filtered.
+    ///
+    /// Example: [`E911s`](E911s#example).
     pub fn list(&self) -> ListRequest<E911Query> {
         ListRequest::new(&self.client, E911Query::default())
     }
 
     /// One E911 address.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when there is no address with this id.
+    ///
+    /// Example: [`E911s`](E911s#example).
     pub async fn get(&self, id: impl IntoChecked<E911Id>) -> Result<E911Address, Error> {
         let id = id.into_checked()?;
         let doc = call(
@@ -493,6 +531,13 @@ impl E911s {
     /// Asks Flowroute whether the address is valid, saving nothing. An address
     /// that cannot be geocoded is answered 400; a malformed field 422, with the
     /// field named in the error's message.
+    ///
+    /// # Errors
+    ///
+    /// A 400 [`Error::Api`] when Flowroute cannot geocode the address ("Could not
+    /// geocode this address…"); a 422 naming a malformed field.
+    ///
+    /// Example: [`E911s`](E911s#example).
     pub async fn validate(&self, address: &NewE911Address) -> Result<(), Error> {
         let body = address.clone().into_document()?;
         call(self.client.raw().validate_e911_address().body(body).send()).await
@@ -501,6 +546,13 @@ impl E911s {
     /// Validates the address and saves it as a new E911 record. Flowroute may
     /// rewrite it to the format emergency call centres expect, so compare the
     /// returned address with what you sent.
+    ///
+    /// # Errors
+    ///
+    /// As [`validate`](E911s::validate), and a 403 when the same address is
+    /// already on the account ("Duplicate address.").
+    ///
+    /// Example: [`E911s`](E911s#example).
     pub async fn create(&self, address: NewE911Address) -> Result<E911Address, Error> {
         let body = address.into_document()?;
         let doc = call(self.client.raw().create_e911_address().body(body).send()).await?;
@@ -508,6 +560,8 @@ impl E911s {
     }
 
     /// Changes an address; set what changes, then `send()`.
+    ///
+    /// Example: [`E911s`](E911s#example).
     pub fn update(&self, id: impl IntoChecked<E911Id>) -> UpdateE911Address {
         UpdateE911Address {
             client: self.client.clone(),
@@ -519,6 +573,14 @@ impl E911s {
 
     /// Deletes an address. Flowroute refuses while numbers still use it: remove
     /// it from them first with [`remove_from_number`](Self::remove_from_number).
+    ///
+    /// # Errors
+    ///
+    /// A 403 or 409 [`Error::Api`] while numbers still use the address (remove it
+    /// from them with [`remove_from_number`](E911s::remove_from_number) first); a 404
+    /// when there is no address with this id.
+    ///
+    /// Example: [`E911s`](E911s#example).
     pub async fn delete(&self, id: impl IntoChecked<E911Id>) -> Result<(), Error> {
         let id = id.into_checked()?;
         call(
@@ -537,6 +599,13 @@ impl E911s {
     /// succeeds and is charged only once, but assigning a *different* address
     /// later is charged again. Numbers that do not support emergency services
     /// are refused with 422.
+    ///
+    /// # Errors
+    ///
+    /// A 422 [`Error::Api`] when the number does not support emergency services;
+    /// a 404 when the number is not on the account or the address does not exist.
+    ///
+    /// Example: [`E911s`](E911s#example).
     pub async fn assign(
         &self,
         number: impl IntoChecked<PhoneNumber>,
@@ -556,6 +625,12 @@ impl E911s {
 
     /// Removes whatever E911 address the number has, which ends its E911
     /// service; the address stays on the account.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account.
+    ///
+    /// Example: [`E911s`](E911s#example).
     pub async fn remove_from_number(
         &self,
         number: impl IntoChecked<PhoneNumber>,
@@ -572,6 +647,8 @@ impl E911s {
     }
 
     /// The numbers using an address. No maximum page size is documented.
+    ///
+    /// Example: [`E911s`](E911s#example).
     pub fn numbers(&self, id: impl IntoChecked<E911Id>) -> ListRequest<E911NumbersQuery> {
         match id.into_checked() {
             Ok(id) => ListRequest::new(&self.client, E911NumbersQuery::new(id)),

@@ -1,4 +1,33 @@
+// The README is the front page here and on crates.io. Its links name docs.rs
+// pages so that they work on crates.io; these definitions come first, so they
+// win over the README's (the first definition of a label counts) and link the
+// items of this very version on docs.rs and in local docs.
+//! [`PhoneNumber`]: crate::PhoneNumber
+//! [`MessageId`]: crate::MessageId
+//! [`RouteId`]: crate::RouteId
+//! [`Error`]: crate::Error
+//! [`Error::InvalidInput`]: crate::Error::InvalidInput
+//! [`Error::is_safe_to_retry`]: crate::Error::is_safe_to_retry
+//! [`IntoChecked`]: crate::IntoChecked
+//! [`pagination::ListRequest`]: crate::pagination::ListRequest
+//! [`retry`]: crate::retry
+//! [`ClientBuilder::read_only`]: crate::ClientBuilder::read_only
+//! [`webhooks`]: crate::webhooks
+//! [`webhooks::InboundMessage`]: crate::webhooks::InboundMessage
+//! [`webhooks::DeliveryReceiptEvent`]: crate::webhooks::DeliveryReceiptEvent
+//! [`Client::raw`]: crate::Client::raw
+// Only with the feature do these items exist; without it the README's docs.rs
+// links stand.
+#![cfg_attr(
+    feature = "receiver",
+    doc = "[`webhooks::Receiver`]: crate::webhooks::Receiver"
+)]
+#![cfg_attr(
+    feature = "receiver",
+    doc = "[`webhooks::serve`]: crate::webhooks::serve"
+)]
 #![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

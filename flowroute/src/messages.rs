@@ -396,6 +396,20 @@ list_query! {
 }
 
 /// Messages and messaging callbacks, from [`Client::messages`].
+///
+/// # Example
+///
+/// ```no_run
+/// use flowroute::messages::{CallbackType, Message};
+/// # async fn run(client: flowroute::Client, from: flowroute::PhoneNumber, to: flowroute::PhoneNumber) -> Result<(), flowroute::Error> {
+/// let messages = client.messages();
+/// let id = messages.send(Message::sms(from, to, "Your code is 123456")).await?;
+/// let record = messages.get(&id).await?;
+/// messages.set_account_callback(CallbackType::SmsCallback, "https://example.com/sms").await?;
+/// let since = flowroute::chrono::Utc::now() - flowroute::chrono::TimeDelta::hours(1);
+/// let last_hour = messages.list(since).max_items(100).all().await?;
+/// # let _ = (record, last_hour); Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Messages {
     client: Client,
@@ -421,6 +435,16 @@ impl Messages {
     /// connection) the message may have been sent, and sending again could
     /// deliver it twice. Look it up with [`list`](Self::list) before retrying
     /// yourself.
+    ///
+    /// # Errors
+    ///
+    /// A 403 [`Error::Api`] when the account may not send this message (Flowroute
+    /// also answers 403 for insufficient funds); a 422 naming a value it refused;
+    /// a 429 past the rate limit (5 SMS/s, 1 MMS/s per access key). A send is never retried: after an
+    /// [`Error::Transport`] or [`Error::Timeout`] the message may have gone, so
+    /// look for it with [`list`](Messages::list) before sending again.
+    ///
+    /// Example: [`Messages`](Messages#example).
     pub async fn send(&self, message: Message) -> Result<MessageId, Error> {
         let body = message.into_raw()?;
         let doc = call(self.client.raw().send_a_message().body(body).send()).await?;
@@ -431,11 +455,20 @@ impl Messages {
     /// (UTC), inbound and outbound; narrow the window with
     /// [`end`](ListRequest::end). Flowroute documents no maximum page size for
     /// this list.
+    ///
+    /// Example: [`Messages`](Messages#example).
     pub fn list(&self, start: impl Into<DateTime<Utc>>) -> ListRequest<MdrQuery> {
         ListRequest::new(&self.client, MdrQuery::new(start.into()))
     }
 
     /// The detail record of one message.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when there is no message with this id;
+    /// [`Error::InvalidInput`] when `id` is not an `mdr2-` id.
+    ///
+    /// Example: [`Messages`](Messages#example).
     pub async fn get(&self, id: impl IntoChecked<MessageId>) -> Result<Mdr, Error> {
         let id = id.into_checked()?;
         let doc = call(
@@ -451,6 +484,13 @@ impl Messages {
 
     /// Sets the URL Flowroute POSTs to for every number on the account (a
     /// number's own URL, or a message's DLR URL, takes precedence).
+    ///
+    /// # Errors
+    ///
+    /// A 422 [`Error::Api`] when Flowroute refuses the URL;
+    /// [`Error::InvalidInput`] when it is not an http(s) URL.
+    ///
+    /// Example: [`Messages`](Messages#example).
     pub async fn set_account_callback(
         &self,
         callback_type: CallbackType,
@@ -470,6 +510,12 @@ impl Messages {
     }
 
     /// The account's URL for one kind of notification.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the account has no URL for this kind.
+    ///
+    /// Example: [`Messages`](Messages#example).
     pub async fn account_callback(&self, callback_type: CallbackType) -> Result<Callback, Error> {
         check_callback_type(&callback_type)?;
         let doc = call(
@@ -484,6 +530,12 @@ impl Messages {
     }
 
     /// Removes the account's URL for one kind of notification.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the account has no URL for this kind.
+    ///
+    /// Example: [`Messages`](Messages#example).
     pub async fn remove_account_callback(&self, callback_type: CallbackType) -> Result<(), Error> {
         check_callback_type(&callback_type)?;
         call(
@@ -498,6 +550,14 @@ impl Messages {
 
     /// Sets the URL Flowroute POSTs to for one number, overriding the
     /// account's URL for it.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account; a 422 when
+    /// Flowroute refuses the URL; [`Error::InvalidInput`] when it is not an
+    /// http(s) URL.
+    ///
+    /// Example: [`Messages`](Messages#example).
     pub async fn set_number_callback(
         &self,
         number: impl IntoChecked<PhoneNumber>,
@@ -525,6 +585,13 @@ impl Messages {
     }
 
     /// A number's own URL for one kind of notification.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account or has no URL
+    /// for this kind.
+    ///
+    /// Example: [`Messages`](Messages#example).
     pub async fn number_callback(
         &self,
         number: impl IntoChecked<PhoneNumber>,
@@ -546,6 +613,13 @@ impl Messages {
 
     /// Removes a number's own URL for one kind of notification; the account's
     /// URL applies to it again.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account or has no URL
+    /// for this kind.
+    ///
+    /// Example: [`Messages`](Messages#example).
     pub async fn remove_number_callback(
         &self,
         number: impl IntoChecked<PhoneNumber>,

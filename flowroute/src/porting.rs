@@ -60,6 +60,15 @@ list_query! {
 }
 
 /// Porting, from [`Client::porting`].
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: flowroute::Client) -> Result<(), flowroute::Error> {
+/// let report = client.porting().check(["+1 206 555 0100", "2065550101"]).await?;
+/// let orders = client.porting().orders().all().await?;
+/// # let _ = (report, orders); Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Porting {
     client: Client,
@@ -78,6 +87,14 @@ impl Porting {
     /// Asks which of these numbers can be ported to Flowroute. Every number is
     /// checked before anything is sent, and sent in E.164 with the leading `+`
     /// as this endpoint requires.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an empty list or an entry that is not a phone
+    /// number, before anything is sent; a 422 [`Error::Api`] when Flowroute refuses
+    /// the list.
+    ///
+    /// Example: [`Porting`](Porting#example).
     pub async fn check(
         &self,
         numbers: impl IntoIterator<Item = impl IntoChecked<PhoneNumber>>,
@@ -105,6 +122,8 @@ impl Porting {
     }
 
     /// The account's port orders. Their content is undocumented; see [`PortOrder`].
+    ///
+    /// Example: [`Porting`](Porting#example).
     pub fn orders(&self) -> ListRequest<PortOrderQuery> {
         ListRequest::new(&self.client, PortOrderQuery::default())
     }

@@ -211,6 +211,13 @@ impl UpdateRoute {
     }
 
     /// Sends the update and returns the route as it now is.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when there is no route with this id; a 422 naming a
+    /// value Flowroute refused.
+    ///
+    /// Example: [`Routes`](Routes#example).
     pub async fn send(self) -> Result<Route, Error> {
         let id = self.id?;
         if let (Some(t), Some(v)) = (&self.route_type, &self.value) {
@@ -257,6 +264,21 @@ list_query! {
 }
 
 /// Inbound voice routes, from [`Client::routes`].
+///
+/// # Example
+///
+/// ```no_run
+/// use flowroute::routes::NewRoute;
+/// # async fn run(client: flowroute::Client, number: flowroute::PhoneNumber) -> Result<(), flowroute::Error> {
+/// let routes = client.routes();
+/// let office = routes.create(NewRoute::host("pbx.example.com:5060", "office")).await?;
+/// routes.set_primary(&number, &office.id).await?;
+/// routes.update(&office.id).alias("main office").send().await?;
+/// routes.remove_primary(&number).await?;
+/// routes.delete(&office.id).await?;
+/// let edges = routes.edge_strategies().await?;
+/// # let _ = edges; Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Routes {
     client: Client,
@@ -273,6 +295,15 @@ impl Client {
 
 impl Routes {
     /// Creates a route, which can then be a number's primary or failover route.
+    ///
+    /// # Errors
+    ///
+    /// A 403 [`Error::Api`] when a route with this alias or destination
+    /// already exists; a 422 naming a value Flowroute refused (an edge strategy it
+    /// does not have); [`Error::InvalidInput`] for a destination checked before
+    /// sending.
+    ///
+    /// Example: [`Routes`](Routes#example).
     pub async fn create(&self, route: NewRoute) -> Result<Route, Error> {
         route.validate()?;
         let body = types::NewRouteDocument {
@@ -298,11 +329,15 @@ impl Routes {
     }
 
     /// The routes on the account.
+    ///
+    /// Example: [`Routes`](Routes#example).
     pub fn list(&self) -> ListRequest<RouteQuery> {
         ListRequest::new(&self.client, RouteQuery::default())
     }
 
     /// Changes a route; set what changes, then `send()`.
+    ///
+    /// Example: [`Routes`](Routes#example).
     pub fn update(&self, id: impl IntoChecked<RouteId>) -> UpdateRoute {
         UpdateRoute {
             client: self.client.clone(),
@@ -315,6 +350,14 @@ impl Routes {
     }
 
     /// Deletes a route. Flowroute refuses (403) while numbers still use it.
+    ///
+    /// # Errors
+    ///
+    /// A 403 [`Error::Api`] while numbers still use the route ("This Route has
+    /// numbers still associated to it."): move them with [`set_primary`](Routes::set_primary)
+    /// first; a 404 when there is no route with this id.
+    ///
+    /// Example: [`Routes`](Routes#example).
     pub async fn delete(&self, id: impl IntoChecked<RouteId>) -> Result<(), Error> {
         let id = id.into_checked()?;
         call(
@@ -328,6 +371,13 @@ impl Routes {
     }
 
     /// Makes `route` the number's primary voice route.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account or the route
+    /// does not exist; a 403 when the account may not change the number.
+    ///
+    /// Example: [`Routes`](Routes#example).
     pub async fn set_primary(
         &self,
         number: impl IntoChecked<PhoneNumber>,
@@ -347,6 +397,13 @@ impl Routes {
     }
 
     /// Makes `route` the number's failover voice route, used when the primary fails.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account or the route
+    /// does not exist; a 403 when the account may not change the number.
+    ///
+    /// Example: [`Routes`](Routes#example).
     pub async fn set_failover(
         &self,
         number: impl IntoChecked<PhoneNumber>,
@@ -366,6 +423,12 @@ impl Routes {
     }
 
     /// Removes the number's primary voice route.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account.
+    ///
+    /// Example: [`Routes`](Routes#example).
     pub async fn remove_primary(&self, number: impl IntoChecked<PhoneNumber>) -> Result<(), Error> {
         let number = number.into_checked()?;
         call(
@@ -379,6 +442,12 @@ impl Routes {
     }
 
     /// Removes the number's failover voice route.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account.
+    ///
+    /// Example: [`Routes`](Routes#example).
     pub async fn remove_failover(
         &self,
         number: impl IntoChecked<PhoneNumber>,
@@ -395,6 +464,8 @@ impl Routes {
     }
 
     /// The edges (points of presence) traffic can be sent from.
+    ///
+    /// Example: [`Routes`](Routes#example).
     pub async fn edge_strategies(&self) -> Result<Vec<EdgeStrategy>, Error> {
         let list = call(self.client.raw().list_edge_strategies().send()).await?;
         Ok(list

@@ -1,5 +1,6 @@
 //! Maintainer tasks: `cargo xtask regen [--check]`, `cargo xtask check-wrapper`,
-//! `cargo xtask lint FILE` and `cargo xtask drift [UPSTREAM_SPEC…]`.
+//! `cargo xtask check-snippets`, `cargo xtask lint FILE` and
+//! `cargo xtask drift [UPSTREAM_SPEC…]`.
 //!
 //! xtask never links progenitor (the generator would compile twice); generation
 //! happens only in `flowroute-raw/build.rs`, and xtask collects its output.
@@ -12,6 +13,7 @@ mod drift;
 #[cfg(test)]
 mod lint_tests;
 mod regen;
+mod snippets;
 mod wrapper;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -21,6 +23,8 @@ const USAGE: &str = "usage:
   cargo xtask regen --check    fail with a diff when anything derived from openapi/ is stale
   cargo xtask check-wrapper    fail when the flowroute crate's list declarations and the spec's
                                lists disagree, or an operation has no retry class
+  cargo xtask check-snippets   build every README and crate-doc snippet in a user's crate
+                               (flowroute, flowroute-sim and tokio only), naming failures
   cargo xtask lint FILE        run the spec lint (what build.rs checks) on any OpenAPI file
   cargo xtask drift [SPEC…]    list spec operations the flowroute crate does not wrap, and
                                operations of the given upstream specs missing from ours";
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
         ["regen"] => regen::run(&root, regen::Mode::Write),
         ["regen", "--check"] => regen::run(&root, regen::Mode::Check),
         ["check-wrapper"] => wrapper::run(&root),
+        ["check-snippets"] => snippets::run(&root),
         ["drift", upstream @ ..] => drift::run(&root, upstream),
         ["lint", file] => lint_file(file),
         _ => Err(USAGE.to_string()),

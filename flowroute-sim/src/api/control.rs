@@ -1,6 +1,6 @@
 //! The control plane under `/__sim/`: reset, fault injection, the request
 //! log, inbound messages, CNAM review and CDR downloads. No authentication;
-//! JSON in and out.
+//! JSON in and out. `GET /__sim/` lists the endpoints.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -23,8 +23,68 @@ use crate::render;
 use crate::ring::{DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 use crate::validate::{is_http_url, is_nanp};
 
+/// Every control endpoint, as `GET /__sim/` lists it: method, path, what it
+/// does. `flowroute-sim/README.md` documents each with examples (a test holds
+/// the two in step).
+pub(crate) const ENDPOINTS: &[(&str, &str, &str)] = &[
+    ("GET", "/__sim/", "this index"),
+    (
+        "POST",
+        "/__sim/reset",
+        "back to the starting account; faults and logs cleared (204)",
+    ),
+    (
+        "POST",
+        "/__sim/faults",
+        "inject a fault into the next matching API requests (201, echoes the rule)",
+    ),
+    (
+        "GET",
+        "/__sim/faults",
+        "the pending fault rules with their remaining counts",
+    ),
+    (
+        "DELETE",
+        "/__sim/faults",
+        "clear the pending fault rules (204)",
+    ),
+    (
+        "GET",
+        "/__sim/requests",
+        "a page of the request log (?after=SEQ&limit=N)",
+    ),
+    ("DELETE", "/__sim/requests", "clear the request log (204)"),
+    (
+        "POST",
+        "/__sim/inbound",
+        "an inbound SMS or MMS arrives (201, the MDR document)",
+    ),
+    (
+        "POST",
+        "/__sim/cnams/{id}/approve",
+        "approve a pending CNAM record (204)",
+    ),
+    (
+        "POST",
+        "/__sim/cnams/{id}/reject",
+        "reject a pending CNAM record, with an optional reason (204)",
+    ),
+    (
+        "GET",
+        "/__sim/webhooks",
+        "a page of the webhook delivery log, with attempts (?after=ID&limit=N)",
+    ),
+    (
+        "GET",
+        "/__sim/cdrs/{id}.csv.gz",
+        "the gzip'd CSV behind a completed CDR export",
+    ),
+];
+
 pub(crate) fn router() -> Router<Ctx> {
     Router::new()
+        .route("/__sim", get(index))
+        .route("/__sim/", get(index))
         .route("/__sim/reset", post(reset))
         .route(
             "/__sim/faults",
@@ -36,6 +96,20 @@ pub(crate) fn router() -> Router<Ctx> {
         .route("/__sim/cnams/{id}/reject", post(reject_cnam))
         .route("/__sim/cdrs/{file}", get(download_cdrs))
         .route("/__sim/webhooks", get(list_webhooks))
+}
+
+async fn index() -> Response {
+    let endpoints: Vec<Value> = ENDPOINTS
+        .iter()
+        .map(|(method, path, does)| json!({"method": method, "path": path, "does": does}))
+        .collect();
+    plain_json(
+        StatusCode::OK,
+        &json!({
+            "endpoints": endpoints,
+            "docs": "https://github.com/flowroute-rs/flowroute-rs/blob/main/flowroute-sim/README.md",
+        }),
+    )
 }
 
 async fn reset(State(ctx): State<Ctx>) -> Response {

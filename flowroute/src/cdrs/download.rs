@@ -71,6 +71,8 @@ impl Cdrs {
     /// once every row of the last is handed out; gzip is inflated 32 KiB at
     /// a time. A download holds about one network chunk, 32 KiB of text and
     /// one row (at most 1 MiB, past which the file is refused as damaged).
+    ///
+    /// Example: [`Cdrs`](Cdrs#example).
     pub fn download(
         &self,
         export: &CdrExport,

@@ -321,6 +321,14 @@ impl CreateCdrExport {
     }
 
     /// Requests the export; it starts as `processing`.
+    ///
+    /// # Errors
+    ///
+    /// A 422 [`Error::Api`] naming a filter Flowroute refused (a date range it
+    /// does not serve); [`Error::InvalidInput`] for a filter checked before
+    /// sending.
+    ///
+    /// Example: [`Cdrs`](Cdrs#example).
     pub async fn send(self) -> Result<CdrExport, Error> {
         let filter_parameters = self.filter.into_raw()?;
         let callback_url = self
@@ -349,6 +357,19 @@ list_query! {
 }
 
 /// CDR exports, from [`Client::cdrs`].
+///
+/// # Example
+///
+/// ```no_run
+/// use flowroute::cdrs::CdrFilter;
+/// use flowroute::chrono::{TimeDelta, Utc};
+/// # async fn run(client: flowroute::Client) -> Result<(), flowroute::Error> {
+/// let end = Utc::now();
+/// let export = client.cdrs().create(CdrFilter::new(end - TimeDelta::days(7), end)).send().await?;
+/// // Later (or from the callback): the export's status, then its rows with `download`.
+/// let export = client.cdrs().get(&export.id).await?;
+/// # let _ = export; Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Cdrs {
     client: Client,
@@ -366,6 +387,8 @@ impl Client {
 impl Cdrs {
     /// Requests an export of the calls `filter` selects; add a callback URL if
     /// you like, then `send()`.
+    ///
+    /// Example: [`Cdrs`](Cdrs#example).
     pub fn create(&self, filter: CdrFilter) -> CreateCdrExport {
         CreateCdrExport {
             client: self.client.clone(),
@@ -375,11 +398,19 @@ impl Cdrs {
     }
 
     /// The exports requested on the account.
+    ///
+    /// Example: [`Cdrs`](Cdrs#example).
     pub fn list(&self) -> ListRequest<CdrExportQuery> {
         ListRequest::new(&self.client, CdrExportQuery::default())
     }
 
     /// One export: its status and, once `completed`, its download URL and totals.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when there is no export with this id.
+    ///
+    /// Example: [`Cdrs`](Cdrs#example).
     pub async fn get(&self, id: impl IntoChecked<CdrExportId>) -> Result<CdrExport, Error> {
         let id = numeric_id(&id.into_checked()?)?;
         let doc = call(self.client.raw().get_cdr_export().cdrexport_id(id).send()).await?;

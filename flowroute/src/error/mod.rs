@@ -58,6 +58,31 @@ fn root_cause(error: &reqwest::Error) -> String {
 /// `Debug` shows what `Display` does, followed by the chain of causes, so that
 /// `fn main() -> Result<(), flowroute::Error>` prints a sentence; `{:#?}`
 /// shows the fields.
+///
+/// # Statuses Flowroute answers
+///
+/// Every call can fail with [`Transport`](Error::Transport),
+/// [`Timeout`](Error::Timeout), [`Redirect`](Error::Redirect),
+/// [`ResponseTooLarge`](Error::ResponseTooLarge) or [`Decode`](Error::Decode),
+/// and a call with arguments with [`InvalidInput`](Error::InvalidInput)
+/// before anything is sent. Flowroute's own refusals are [`Api`](Error::Api),
+/// whose [`ApiError`] holds the status and Flowroute's `detail`. It documents
+/// these for every operation (a method's `# Errors` section says what they
+/// mean for it):
+///
+/// | status | meaning |
+/// |---|---|
+/// | 400 Bad Request | the request was missing required data or could not be read |
+/// | 401 Unauthorized | the access key or secret key is wrong |
+/// | 403 Forbidden | the account may not do this: also insufficient funds, and some duplicates and conflicts |
+/// | 404 Not Found | no such number, route, record or message on the account |
+/// | 405 Method Not Allowed | the path does not take this method (a client bug; report it) |
+/// | 415 Unsupported Media Type | the body's type or data was refused (writes only) |
+/// | 422 Unprocessable Entity | a value was invalid; `detail` names it |
+/// | 429 Too Many Requests | a per-key, per-endpoint rate limit (5 SMS/s, 1 MMS/s); retried where safe |
+/// | 500 Internal Server Error, 503 Service Unavailable | Flowroute's side; 503 during maintenance, retried where safe |
+///
+/// Which calls are retried, and after which of these, is in [`retry`](crate::retry).
 #[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -145,6 +145,16 @@ impl PurchaseNumber {
     /// Sent once and never retried by this SDK: when the answer is lost (a
     /// timeout, a dropped connection) the number may still have been bought, so
     /// check with [`Numbers::get`] before buying again.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not in the inventory (bought by
+    /// someone since the search); a 403 when the account may not buy it, which
+    /// Flowroute also answers for insufficient funds. A purchase is never retried: after a [`Error::Transport`] or
+    /// [`Error::Timeout`], look the number up with [`Numbers::get`] before buying
+    /// again.
+    ///
+    /// Example: [`Numbers`](Numbers#example).
     pub async fn send(self) -> Result<NumberChange, Error> {
         let number = self.number?;
         let mut request = self
@@ -240,6 +250,8 @@ list_query! {
 impl Numbers {
     /// Buys a number found with [`search`](Self::search); set options, then `send()`.
     /// Never retried by this SDK, see [`PurchaseNumber::send`].
+    ///
+    /// Example: [`Numbers`](Numbers#example).
     pub fn purchase(&self, number: impl IntoChecked<PhoneNumber>) -> PurchaseNumber {
         PurchaseNumber {
             client: self.client.clone(),
@@ -250,21 +262,29 @@ impl Numbers {
     }
 
     /// Searches Flowroute's inventory for numbers to buy.
+    ///
+    /// Example: [`Numbers`](Numbers#example).
     pub fn search(&self) -> ListRequest<AvailableNumberQuery> {
         ListRequest::new(&self.client, AvailableNumberQuery::default())
     }
 
     /// The area codes holding numbers to buy (up to 400 a page).
+    ///
+    /// Example: [`Numbers`](Numbers#example).
     pub fn area_codes(&self) -> ListRequest<AreaCodeQuery> {
         ListRequest::new(&self.client, AreaCodeQuery::default())
     }
 
     /// The exchanges holding numbers to buy.
+    ///
+    /// Example: [`Numbers`](Numbers#example).
     pub fn exchanges(&self) -> ListRequest<ExchangeQuery> {
         ListRequest::new(&self.client, ExchangeQuery::default())
     }
 
     /// The pricing tiers holding numbers to buy.
+    ///
+    /// Example: [`Numbers`](Numbers#example).
     pub fn tiers(&self) -> ListRequest<TierQuery> {
         ListRequest::new(&self.client, TierQuery::default())
     }

@@ -291,6 +291,14 @@ impl UpdateNumber {
     }
 
     /// Sends the changes and returns the number as it now is.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account; a 422 naming
+    /// a value Flowroute refused; [`Error::InvalidInput`] for a value checked
+    /// before sending.
+    ///
+    /// Example: [`Numbers`](Numbers#example).
     pub async fn send(self) -> Result<NumberChange, Error> {
         let number = self.number?;
         let alias = self
@@ -370,6 +378,20 @@ list_query! {
 }
 
 /// Phone numbers, from [`Client::numbers`].
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn run(client: flowroute::Client) -> Result<(), flowroute::Error> {
+/// let found = client.numbers().search().starts_with("206").limit(1).page().await?;
+/// let number = found.items[0].number.clone();
+/// client.numbers().purchase(&number).messaging_enabled(true).send().await?;
+/// client.numbers().update(&number).alias("front desk").send().await?;
+/// let details = client.numbers().get(&number).await?;
+/// let all = client.numbers().list().all().await?;
+/// client.numbers().release(&number).await?;
+/// # let _ = (details, all); Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Numbers {
     client: Client,
@@ -386,11 +408,20 @@ impl Client {
 
 impl Numbers {
     /// The numbers on your account.
+    ///
+    /// Example: [`Numbers`](Numbers#example).
     pub fn list(&self) -> ListRequest<AccountNumberQuery> {
         ListRequest::new(&self.client, AccountNumberQuery::default())
     }
 
     /// One number on your account, with its routes, E911 address and CNAM record.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account; an
+    /// [`Error::InvalidInput`] when `number` is not a phone number.
+    ///
+    /// Example: [`Numbers`](Numbers#example).
     pub async fn get(&self, number: impl IntoChecked<PhoneNumber>) -> Result<NumberDetails, Error> {
         let number = number.into_checked()?;
         let request = self
@@ -402,6 +433,14 @@ impl Numbers {
     }
 
     /// Gives the number back to Flowroute; it stops working for you at once.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account (also
+    /// after a release whose answer was lost: releases are not retried for that
+    /// reason); a 403 when the account may not release it.
+    ///
+    /// Example: [`Numbers`](Numbers#example).
     pub async fn release(&self, number: impl IntoChecked<PhoneNumber>) -> Result<(), Error> {
         let number = number.into_checked()?;
         call(
@@ -415,6 +454,8 @@ impl Numbers {
     }
 
     /// Changes a number's alias, CNAM lookups or messaging; set what changes, then `send()`.
+    ///
+    /// Example: [`Numbers`](Numbers#example).
     pub fn update(&self, number: impl IntoChecked<PhoneNumber>) -> UpdateNumber {
         UpdateNumber {
             client: self.client.clone(),
