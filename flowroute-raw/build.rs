@@ -1,11 +1,15 @@
-//! Generates the low-level client from `openapi.yaml` (a copy of the workspace's
-//! `openapi/flowroute.yaml` that `cargo xtask regen` keeps in step, so the crate
-//! builds on its own when packaged).
+//! Generates the low-level client from `openapi.json` (a JSON copy of the
+//! workspace's `openapi/flowroute.yaml` that `cargo xtask regen` keeps in step,
+//! so the crate builds on its own when packaged).
+//!
+//! Reading JSON rather than YAML, and leaving the output unformatted, keeps a
+//! YAML parser and a formatter (with its own `syn`) out of every user's build.
 //!
 //! Output, in `OUT_DIR`:
 //! - `codegen.rs`: progenitor's client and types, the open enums and the
-//!   per-operation table `OPERATIONS` (wire media types, retry class, paging;
-//!   the same text is committed as `generated/flowroute.rs`);
+//!   per-operation table `OPERATIONS` (wire media types, retry class, paging),
+//!   unformatted; the same text through rustfmt is committed as
+//!   `generated/flowroute.rs`;
 //! - `examples.rs`: one decode check per example in the spec, for the test suite.
 
 #[path = "build/lint.rs"]
@@ -15,7 +19,7 @@ mod media;
 
 use std::{env, fs, path::PathBuf, process::exit};
 
-const SPEC: &str = "openapi.yaml";
+const SPEC: &str = "openapi.json";
 
 fn main() {
     println!("cargo::rerun-if-changed={SPEC}");
@@ -56,9 +60,9 @@ fn generate() -> Result<Vec<(&'static str, String)>, Vec<String>> {
     let operations = lint::operations(&doc)?;
     let open_enums = media::open_enums(&doc);
 
-    // Deserialising straight into `OpenAPI` keeps file order (IndexMap) whatever
-    // serde_json features the build graph enables.
-    let mut spec: openapiv3::OpenAPI = serde_yaml_ng::from_str(&text)
+    // `OpenAPI` keeps file order (IndexMap); so does `Value`, through serde_json's
+    // `preserve_order` on this build-dependency, which orders the tables.
+    let mut spec: openapiv3::OpenAPI = serde_json::from_str(&text)
         .map_err(|e| vec![format!("not an OpenAPI 3.0 document: {e}")])?;
     media::relabel_json_api(&mut spec);
 
@@ -95,12 +99,9 @@ fn generate() -> Result<Vec<(&'static str, String)>, Vec<String>> {
     .map_err(|e| vec![format!("progenitor rejected the spec: {e}")])?;
 
     let mut code = String::from(HEADER);
-    let file = syn::parse2::<syn::File>(tokens)
-        .map_err(|e| vec![format!("generated code does not parse: {e}")])?;
-    code.push_str(&prettyplease::unparse(&file));
-    let extra = syn::parse_file(&media::tables(&operations, &open_enums))
-        .map_err(|e| vec![format!("generated tables do not parse: {e}")])?;
-    code.push_str(&prettyplease::unparse(&extra));
+    code.push_str(&tokens.to_string());
+    code.push('\n');
+    code.push_str(&media::tables(&operations, &open_enums));
 
     Ok(vec![
         ("codegen.rs", code),

@@ -6,7 +6,7 @@
 //! and the fix. The module is shared, by `#[path]`, between `build.rs` and xtask,
 //! whose unit tests feed it malformed specs.
 
-use serde_yaml_ng::{Mapping, Value};
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The only tags an operation may carry: one per resource family.
@@ -49,9 +49,11 @@ pub struct Operation {
     pub page_size_max: Option<u32>,
 }
 
-/// Parses the YAML text, reporting the position of syntax errors and duplicate keys.
+/// Parses the JSON copy of the spec that `cargo xtask regen` writes (xtask reads
+/// the YAML itself, where duplicate keys are caught, and converts it).
+#[allow(dead_code)] // xtask parses YAML instead
 pub fn parse(text: &str) -> Result<Value, String> {
-    serde_yaml_ng::from_str::<Value>(text).map_err(|e| format!("spec is not valid YAML: {e}"))
+    serde_json::from_str::<Value>(text).map_err(|e| format!("spec is not valid JSON: {e}"))
 }
 
 /// Every problem found, one line each; empty when the spec is fit for generation.
@@ -84,15 +86,15 @@ pub fn operations(doc: &Value) -> Result<Vec<Operation>, Vec<String>> {
 fn operations_checked(doc: &Value, problems: &mut Vec<String>) -> Vec<Operation> {
     let mut ops = Vec::new();
     let mut seen = BTreeMap::<String, String>::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_mapping) else {
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         problems.push("the spec has no `paths` mapping".into());
         return ops;
     };
     for (path, item) in paths {
-        let path = path.as_str().unwrap_or_default();
+        let path = path.as_str();
         let path_params = item.get("parameters");
-        for (method, op) in item.as_mapping().into_iter().flatten() {
-            let method = method.as_str().unwrap_or_default();
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let method = method.as_str();
             if !METHODS.contains(&method) {
                 continue;
             }
@@ -114,7 +116,7 @@ fn operations_checked(doc: &Value, problems: &mut Vec<String>) -> Vec<Operation>
             }
             let tags: Vec<&str> = op
                 .get("tags")
-                .and_then(Value::as_sequence)
+                .and_then(Value::as_array)
                 .map(|s| s.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
             let tag = match tags.as_slice() {
@@ -170,7 +172,7 @@ fn retry_class(op: &Value, method: &str, name: &str, problems: &mut Vec<String>)
         Some(other) => {
             problems.push(format!(
                 "{name}: `x-retry-class: {}` is not one of {RETRY_CLASSES:?}",
-                key_str(other)
+                show(other)
             ));
             return String::new();
         }
@@ -209,7 +211,7 @@ fn paging(
     let query: Vec<&Value> = [item_params, op_params]
         .into_iter()
         .flatten()
-        .filter_map(Value::as_sequence)
+        .filter_map(Value::as_array)
         .flatten()
         .map(|p| resolve(doc, p))
         .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
@@ -238,7 +240,7 @@ fn paging(
                 None => {
                     problems.push(format!(
                         "{name}: `limit` has `maximum: {}`, which is not a page size (a whole number from 1 to {})",
-                        key_str(maximum),
+                        show(maximum),
                         u32::MAX
                     ));
                     (true, None)
@@ -274,7 +276,7 @@ fn check_path_params(
     let declared: BTreeSet<String> = [item_params, op_params]
         .into_iter()
         .flatten()
-        .filter_map(Value::as_sequence)
+        .filter_map(Value::as_array)
         .flatten()
         .map(|p| resolve(doc, p))
         .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
@@ -304,10 +306,10 @@ fn single_media_type<'a>(
     problems: &mut Vec<String>,
 ) -> Option<(&'a str, &'a Value)> {
     let entries: Vec<(&str, &Value)> = content
-        .as_mapping()
+        .as_object()
         .into_iter()
         .flatten()
-        .filter_map(|(k, v)| k.as_str().map(|k| (k, v)))
+        .map(|(k, v)| (k.as_str(), v))
         .collect();
     match entries.as_slice() {
         [(media, body)] => {
@@ -364,15 +366,12 @@ fn responses(doc: &Value, op: &Value, name: &str, problems: &mut Vec<String>) ->
     let mut errors = BTreeSet::new();
     let mut success_media = None;
     let mut error_media = None;
-    let Some(responses) = op.get("responses").and_then(Value::as_mapping) else {
+    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
         problems.push(format!("{name}: has no responses"));
         return String::new();
     };
     for (code, response) in responses {
-        let code = match code {
-            Value::Number(n) => n.to_string(),
-            other => other.as_str().unwrap_or_default().to_string(),
-        };
+        let code = code.clone();
         let is_success = code.starts_with('2');
         if code == "default" {
             problems.push(format!(
@@ -434,17 +433,17 @@ fn lookup<'a>(doc: &'a Value, reference: &str) -> Option<&'a Value> {
 
 fn check_refs(doc: &Value, v: &Value, at: &str, problems: &mut Vec<String>) {
     match v {
-        Value::Mapping(m) => {
+        Value::Object(m) => {
             if let Some(r) = m.get("$ref").and_then(Value::as_str)
                 && lookup(doc, r).is_none()
             {
                 problems.push(format!("`$ref: {r}` at {at} points nowhere; fix the name"));
             }
             for (k, child) in m {
-                check_refs(doc, child, &format!("{at}/{}", key_str(k)), problems);
+                check_refs(doc, child, &format!("{at}/{}", k), problems);
             }
         }
-        Value::Sequence(s) => {
+        Value::Array(s) => {
             for (i, child) in s.iter().enumerate() {
                 check_refs(doc, child, &format!("{at}/{i}"), problems);
             }
@@ -453,18 +452,16 @@ fn check_refs(doc: &Value, v: &Value, at: &str, problems: &mut Vec<String>) {
     }
 }
 
-fn key_str(k: &Value) -> String {
-    match k {
+/// A value as the spec author wrote it: strings bare, anything else as JSON.
+fn show(v: &Value) -> String {
+    match v {
         Value::String(s) => s.clone(),
-        other => serde_yaml_ng::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
+        other => other.to_string(),
     }
 }
 
-fn component_schemas(doc: &Value) -> Option<&Mapping> {
-    doc.get("components")?.get("schemas")?.as_mapping()
+fn component_schemas(doc: &Value) -> Option<&Map<String, Value>> {
+    doc.get("components")?.get("schemas")?.as_object()
 }
 
 fn check_schemas(doc: &Value, problems: &mut Vec<String>) {
@@ -473,7 +470,7 @@ fn check_schemas(doc: &Value, problems: &mut Vec<String>) {
     };
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for (name, _) in schemas {
-        let name = key_str(name);
+        let name = name.clone();
         if let Some(first) = names.insert(name.to_lowercase(), name.clone()) {
             problems.push(format!(
                 "schema `{name}` and schema `{first}` differ only in case and generate the same Rust type; rename one"
@@ -481,7 +478,7 @@ fn check_schemas(doc: &Value, problems: &mut Vec<String>) {
         }
     }
     for (name, schema) in schemas {
-        let name = key_str(name);
+        let name = name.clone();
         if schema.get("enum").is_some() {
             check_enum_values(&name, schema, problems);
         }
@@ -509,8 +506,8 @@ fn walk_inline(
     names: &mut BTreeMap<String, String>,
     problems: &mut Vec<String>,
 ) {
-    let Some(m) = v.as_mapping() else {
-        if let Some(s) = v.as_sequence() {
+    let Some(m) = v.as_object() else {
+        if let Some(s) = v.as_array() {
             for (i, child) in s.iter().enumerate() {
                 walk_inline(child, &format!("{at}[{i}]"), false, names, problems);
             }
@@ -538,7 +535,7 @@ fn walk_inline(
         }
     }
     for (k, child) in m {
-        let key = key_str(k);
+        let key = k;
         if matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
             continue;
         }
@@ -550,7 +547,7 @@ fn check_enum_values(name: &str, schema: &Value, problems: &mut Vec<String>) {
     let mut idents = BTreeMap::new();
     for value in schema
         .get("enum")
-        .and_then(Value::as_sequence)
+        .and_then(Value::as_array)
         .into_iter()
         .flatten()
     {
@@ -598,13 +595,13 @@ fn response_reachable(doc: &Value) -> BTreeSet<String> {
     let mut collect = |v: &Value| collect_refs(v, &mut roots);
     for (_, item) in doc
         .get("paths")
-        .and_then(Value::as_mapping)
+        .and_then(Value::as_object)
         .into_iter()
         .flatten()
     {
-        for (_, op) in item.as_mapping().into_iter().flatten() {
+        for (_, op) in item.as_object().into_iter().flatten() {
             if let Some(r) = op.get("responses") {
-                for (_, resp) in r.as_mapping().into_iter().flatten() {
+                for (_, resp) in r.as_object().into_iter().flatten() {
                     collect(resolve(doc, resp));
                 }
             }
@@ -626,9 +623,9 @@ fn response_reachable(doc: &Value) -> BTreeSet<String> {
 
 fn collect_refs(v: &Value, out: &mut Vec<String>) {
     match v {
-        Value::Mapping(m) => {
+        Value::Object(m) => {
             for (k, child) in m {
-                if key_str(k) == "$ref" {
+                if k == "$ref" {
                     if let Some(r) = child.as_str() {
                         out.push(r.to_string());
                     }
@@ -637,20 +634,20 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
                 }
             }
         }
-        Value::Sequence(s) => s.iter().for_each(|c| collect_refs(c, out)),
+        Value::Array(s) => s.iter().for_each(|c| collect_refs(c, out)),
         _ => {}
     }
 }
 
 fn forbid_closed_objects(v: &Value, at: &str, problems: &mut Vec<String>) {
-    let Some(m) = v.as_mapping() else { return };
+    let Some(m) = v.as_object() else { return };
     if m.get("additionalProperties") == Some(&Value::Bool(false)) {
         problems.push(format!(
             "{at}: `additionalProperties: false` on a response schema rejects any field Flowroute adds; remove it"
         ));
     }
     for (k, child) in m {
-        if !matches!(key_str(k).as_str(), "example" | "examples") {
+        if !matches!(k.as_str(), "example" | "examples") {
             forbid_closed_objects(child, at, problems);
         }
     }

@@ -3,7 +3,7 @@
 //! the open enums and the example-decoding checks.
 
 use crate::lint::{self, Operation};
-use serde_yaml_ng::Value;
+use serde_json::Value;
 use std::fmt::Write as _;
 
 const JSON_API: &str = "application/vnd.api+json";
@@ -22,19 +22,19 @@ pub fn open_enums(doc: &Value) -> Vec<OpenEnum> {
     let schemas = doc
         .get("components")
         .and_then(|c| c.get("schemas"))
-        .and_then(Value::as_mapping);
+        .and_then(Value::as_object);
     schemas
         .into_iter()
         .flatten()
         .filter_map(|(name, schema)| {
             let values: Vec<String> = schema
                 .get("enum")?
-                .as_sequence()?
+                .as_array()?
                 .iter()
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect();
             (values.len() > 1).then(|| OpenEnum {
-                name: name.as_str().unwrap_or_default().to_string(),
+                name: name.clone(),
                 description: schema
                     .get("description")
                     .and_then(Value::as_str)
@@ -147,14 +147,14 @@ pub fn example_checks(doc: &Value) -> String {
         if replaced.iter().any(|r| r == name) {
             return;
         }
-        let json = serde_json::to_string(example).expect("YAML example is JSON-representable");
+        let json = serde_json::to_string(example).expect("a JSON value serialises");
         rows.push(format!(
             "    ({label:?}, {json:?}, crate::example_check::decode::<crate::types::{name}>),\n"
         ));
     };
     let content_examples =
         |content: &Value, label: &str, add: &mut dyn FnMut(String, &str, &Value)| {
-            for body in content.as_mapping().into_iter().flat_map(|m| m.values()) {
+            for body in content.as_object().into_iter().flat_map(|m| m.values()) {
                 let Some(schema) = body
                     .get("schema")
                     .and_then(|s| s.get("$ref"))
@@ -167,44 +167,36 @@ pub fn example_checks(doc: &Value) -> String {
                 }
                 for (name, ex) in body
                     .get("examples")
-                    .and_then(Value::as_mapping)
+                    .and_then(Value::as_object)
                     .into_iter()
                     .flatten()
                 {
                     if let Some(value) = ex.get("value") {
-                        add(
-                            format!("{label} `{}`", name.as_str().unwrap_or_default()),
-                            schema,
-                            value,
-                        );
+                        add(format!("{label} `{name}`"), schema, value);
                     }
                 }
             }
         };
     for (path, item) in doc
         .get("paths")
-        .and_then(Value::as_mapping)
+        .and_then(Value::as_object)
         .into_iter()
         .flatten()
     {
-        for op in item.as_mapping().into_iter().flat_map(|m| m.values()) {
+        for op in item.as_object().into_iter().flat_map(|m| m.values()) {
             let id = op
                 .get("operationId")
                 .and_then(Value::as_str)
-                .unwrap_or_else(|| path.as_str().unwrap_or_default());
+                .unwrap_or(path);
             if let Some(body) = op.get("requestBody").and_then(|b| b.get("content")) {
                 content_examples(body, &format!("{id} request"), &mut add);
             }
             for (code, resp) in op
                 .get("responses")
-                .and_then(Value::as_mapping)
+                .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
             {
-                let code = match code {
-                    Value::Number(n) => n.to_string(),
-                    c => c.as_str().unwrap_or_default().to_string(),
-                };
                 if let Some(content) = resp.get("content") {
                     content_examples(content, &format!("{id} {code}"), &mut add);
                 }
@@ -214,25 +206,20 @@ pub fn example_checks(doc: &Value) -> String {
     let components = doc.get("components");
     for (name, resp) in components
         .and_then(|c| c.get("responses"))
-        .and_then(Value::as_mapping)
+        .and_then(Value::as_object)
         .into_iter()
         .flatten()
     {
         if let Some(content) = resp.get("content") {
-            content_examples(
-                content,
-                &format!("response `{}`", name.as_str().unwrap_or_default()),
-                &mut add,
-            );
+            content_examples(content, &format!("response `{name}`"), &mut add);
         }
     }
     for (name, schema) in components
         .and_then(|c| c.get("schemas"))
-        .and_then(Value::as_mapping)
+        .and_then(Value::as_object)
         .into_iter()
         .flatten()
     {
-        let name = name.as_str().unwrap_or_default();
         if let Some(example) = schema.get("example") {
             add(
                 format!("schema `{name}` example"),

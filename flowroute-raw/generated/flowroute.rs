@@ -4,22 +4,18 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
-/// Types used as operation parameters and responses.
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+#[doc = r" Types used as operation parameters and responses."]
 #[allow(clippy::all)]
 pub mod types {
-    /**An area code (`type` `areacode`, three digits) or exchange (`type` `exchange`,
-six digits) holding purchasable numbers. `links.related` narrows the search one
-level further. Ids are strings in every example although the docs type them
-integer.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "An area code (`type` `areacode`, three digits) or exchange (`type` `exchange`,\nsix digits) holding purchasable numbers. `links.related` narrows the search one\nlevel further. Ids are strings in every example although the docs type them\ninteger.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct AvailableCode {
-        ///The area code or NPA-NXX exchange digits.
+        #[doc = "The area code or NPA-NXX exchange digits."]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///`areacode` or `exchange`.
+        #[doc = "`areacode` or `exchange`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -28,8 +24,8 @@ integer.
             Default::default()
         }
     }
-    ///One page of area codes or exchanges.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One page of area codes or exchanges."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct AvailableCodeList {
         pub data: ::std::vec::Vec<AvailableCode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -40,12 +36,12 @@ integer.
             Default::default()
         }
     }
-    ///A callback registration. Flowroute sends no `id` for it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A callback registration. Flowroute sends no `id` for it."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct Callback {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<CallbackAttributes>,
-        ///Always `callback`.
+        #[doc = "Always `callback`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -54,18 +50,16 @@ integer.
             Default::default()
         }
     }
-    /**What is registered. The docs always show `callback_url`; `api_version` is in the
-v2.1 docs and draft spec only.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "What is registered. The docs always show `callback_url`; `api_version` is in the\nv2.1 docs and draft spec only.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CallbackAttributes {
-        ///The Messaging API version the account uses, which decides the shape of the POSTs.
+        #[doc = "The Messaging API version the account uses, which decides the shape of the POSTs."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub api_version: ::std::option::Option<::std::string::String>,
-        ///The registered URL.
+        #[doc = "The registered URL."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_url: ::std::option::Option<::std::string::String>,
-        ///The product the callback type belongs to, e.g. `dlr` for delivery receipts.
+        #[doc = "The product the callback type belongs to, e.g. `dlr` for delivery receipts."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product: ::std::option::Option<::std::string::String>,
     }
@@ -74,8 +68,8 @@ v2.1 docs and draft spec only.
             Default::default()
         }
     }
-    ///The answer to a callback URL lookup (account or number level).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The answer to a callback URL lookup (account or number level)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct CallbackDocument {
         pub data: Callback,
     }
@@ -84,14 +78,11 @@ v2.1 docs and draft spec only.
             Default::default()
         }
     }
-    /**The body that sets an account-level callback URL. The docs, the draft spec, PHP
-and Go send it flat like this; the Python SDK wraps it in
-`{"data":{"attributes":{…}}}`, which is not modelled.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The body that sets an account-level callback URL. The docs, the draft spec, PHP\nand Go send it flat like this; the Python SDK wraps it in\n`{\"data\":{\"attributes\":{…}}}`, which is not modelled.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct CallbackUrlBody {
-        ///A publicly reachable URL that will receive the POSTs.
+        #[doc = "A publicly reachable URL that will receive the POSTs."]
         pub callback_url: ::std::string::String,
     }
     impl CallbackUrlBody {
@@ -99,18 +90,15 @@ and Go send it flat like this; the Python SDK wraps it in
             Default::default()
         }
     }
-    /**A CDR export job and, once completed, its result. The id is an integer in the only
-JSON example, but the Python README quotes it (`"38647"`) in its other samples:
-both are accepted.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A CDR export job and, once completed, its result. The id is an integer in the only\nJSON example, but the Python README quotes it (`\"38647\"`) in its other samples:\nboth are accepted.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct CdrExport {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<CdrExportAttributes>,
         pub id: CdrExportIdentifier,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///Always `cdrexport`.
+        #[doc = "Always `cdrexport`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -119,63 +107,51 @@ both are accepted.
             Default::default()
         }
     }
-    /**The export's state and totals. Costs are documented as floats but sent as
-decimal strings (`"0.0"`, `"34.321300"`), kept as strings so no precision is
-lost. Times are ISO 8601 with a `+00:00` offset (`2019-03-18T23:20:30+00:00`);
-they are plain strings because the create sample shows a non-UTC offset and
-nothing promises one format. Until the export completes, the URL, expiry and
-totals are null.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "The export's state and totals. Costs are documented as floats but sent as\ndecimal strings (`\"0.0\"`, `\"34.321300\"`), kept as strings so no precision is\nlost. Times are ISO 8601 with a `+00:00` offset (`2019-03-18T23:20:30+00:00`);\nthey are plain strings because the create sample shows a non-UTC offset and\nnothing promises one format. Until the export completes, the URL, expiry and\ntotals are null.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CdrExportAttributes {
-        ///Billed minutes of those calls.
+        #[doc = "Billed minutes of those calls."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub billed_minutes: ::std::option::Option<i64>,
-        ///Call charges without fees, in US dollars (decimal string).
+        #[doc = "Call charges without fees, in US dollars (decimal string)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub call_subtotal: ::std::option::Option<::std::string::String>,
-        ///The URL given when the export was requested, or null.
+        #[doc = "The URL given when the export was requested, or null."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_url: ::std::option::Option<::std::string::String>,
-        ///Carrier cost recovery fees, in US dollars (decimal string).
+        #[doc = "Carrier cost recovery fees, in US dollars (decimal string)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ccrf: ::std::option::Option<::std::string::String>,
-        ///CNAM lookup fees of inbound calls, in US dollars (decimal string).
+        #[doc = "CNAM lookup fees of inbound calls, in US dollars (decimal string)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cnamlookup_fees: ::std::option::Option<::std::string::String>,
-        ///Connection fees of inbound toll-free calls, in US dollars (decimal string).
+        #[doc = "Connection fees of inbound toll-free calls, in US dollars (decimal string)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connect_fees: ::std::option::Option<::std::string::String>,
-        ///When processing started, ISO 8601.
+        #[doc = "When processing started, ISO 8601."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Pre-signed link to the gzip-compressed CSV once `completed`; valid for three days (until `expires_at`).
+        #[doc = "Pre-signed link to the gzip-compressed CSV once `completed`; valid for three days (until `expires_at`)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub download_url: ::std::option::Option<::std::string::String>,
-        ///When `download_url` stops working, ISO 8601.
+        #[doc = "When `download_url` stops working, ISO 8601."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::std::string::String>,
-        /**The filters, as echoed by the server. Kept open because the echo differs
-from the request: times come back reformatted as ISO 8601, and one sample
-returns a list of aliases as a single string.
-*/
+        #[doc = "The filters, as echoed by the server. Kept open because the echo differs\nfrom the request: times come back reformatted as ISO 8601, and one sample\nreturns a list of aliases as a single string.\n"]
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub filter_parameters: ::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        >,
-        ///How many calls the export holds.
+        pub filter_parameters: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[doc = "How many calls the export holds."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_calls: ::std::option::Option<i64>,
-        ///When the export was requested, ISO 8601.
+        #[doc = "When the export was requested, ISO 8601."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub requested_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::open_enums::CdrExportStatus>,
-        ///Everything the exported calls cost, fees and CNAM lookups included, in US dollars (decimal string).
+        #[doc = "Everything the exported calls cost, fees and CNAM lookups included, in US dollars (decimal string)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_cost: ::std::option::Option<::std::string::String>,
-        ///Universal Service Fund fees, in US dollars (decimal string).
+        #[doc = "Universal Service Fund fees, in US dollars (decimal string)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usf_fees: ::std::option::Option<::std::string::String>,
     }
@@ -184,8 +160,8 @@ returns a list of aliases as a single string.
             Default::default()
         }
     }
-    ///One CDR export.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One CDR export."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct CdrExportDocument {
         pub data: CdrExport,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -196,8 +172,8 @@ returns a list of aliases as a single string.
             Default::default()
         }
     }
-    ///A CDR export id, sent as an integer or as a string of digits.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A CDR export id, sent as an integer or as a string of digits."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum CdrExportIdentifier {
         Int64(i64),
@@ -216,11 +192,8 @@ returns a list of aliases as a single string.
             Self::Int64(value)
         }
     }
-    /**One page of CDR exports. The Python SDK's README shows each item wrapped as
-`{"data": {…}}`, and its demo reads `result['data'][0]['data']['id']`, while the
-single-export answers are flat: both item forms are accepted.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One page of CDR exports. The Python SDK's README shows each item wrapped as\n`{\"data\": {…}}`, and its demo reads `result['data'][0]['data']['id']`, while the\nsingle-export answers are flat: both item forms are accepted.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct CdrExportList {
         pub data: ::std::vec::Vec<CdrExportListItem>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -231,8 +204,8 @@ single-export answers are flat: both item forms are accepted.
             Default::default()
         }
     }
-    ///A list item, flat (like every other list) or wrapped in `data` (the Python README's form).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A list item, flat (like every other list) or wrapped in `data` (the Python README's form)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum CdrExportListItem {
         Variant0(CdrExport),
@@ -248,10 +221,10 @@ single-export answers are flat: both item forms are accepted.
             Self::Variant1(value)
         }
     }
-    ///The JSON:API type of a CDR export request, always `cdrexport`.
+    #[doc = "The JSON:API type of a CDR export request, always `cdrexport`."]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -259,7 +232,7 @@ single-export answers are flat: both item forms are accepted.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum CdrExportResourceType {
         #[serde(rename = "cdrexport")]
@@ -274,9 +247,7 @@ single-export answers are flat: both item forms are accepted.
     }
     impl ::std::str::FromStr for CdrExportResourceType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cdrexport" => Ok(Self::Cdrexport),
                 _ => Err("invalid value".into()),
@@ -285,9 +256,7 @@ single-export answers are flat: both item forms are accepted.
     }
     impl ::std::convert::TryFrom<&str> for CdrExportResourceType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -304,37 +273,34 @@ single-export answers are flat: both item forms are accepted.
             CdrExportResourceType::Cdrexport
         }
     }
-    /**Which calls to export. Only the call start-time window is required; every other
-filter narrows it further. Times are UTC in `YYYY-MM-DD HH:MM:SS` (space
-separator, as the docs and the Python demo send them).
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Which calls to export. Only the call start-time window is required; every other\nfilter narrows it further. Times are UTC in `YYYY-MM-DD HH:MM:SS` (space\nseparator, as the docs and the Python demo send them).\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct CdrFilterParameters {
-        ///Only calls from this IP address.
+        #[doc = "Only calls from this IP address."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub caller_ip: ::std::option::Option<::std::string::String>,
-        ///Only calls whose caller-id number is one of these (with or without `+`).
+        #[doc = "Only calls whose caller-id number is one of these (with or without `+`)."]
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub callerid_numbers: ::std::vec::Vec<::std::string::String>,
-        ///Only calls whose SIP `X-Tag` header carries one of these values.
+        #[doc = "Only calls whose SIP `X-Tag` header carries one of these values."]
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub custom_x_tags: ::std::vec::Vec<::std::string::String>,
-        ///Only calls to these numbers.
+        #[doc = "Only calls to these numbers."]
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub destination_numbers: ::std::vec::Vec<::std::string::String>,
-        ///Only calls longer than this many seconds. The docs say "number"; whole seconds are what the filter compares, so it is an integer here.
+        #[doc = "Only calls longer than this many seconds. The docs say \"number\"; whole seconds are what the filter compares, so it is an integer here."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration_greater_than: ::std::option::Option<i64>,
-        ///Only calls on numbers with one of these aliases (exact).
+        #[doc = "Only calls on numbers with one of these aliases (exact)."]
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub number_aliases: ::std::vec::Vec<::std::string::String>,
-        ///Only calls on numbers whose alias contains one of these strings (partial match).
+        #[doc = "Only calls on numbers whose alias contains one of these strings (partial match)."]
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub number_aliases_contains: ::std::vec::Vec<::std::string::String>,
-        ///Export calls that started before this time, `YYYY-MM-DD HH:MM:SS` UTC (e.g. `2019-02-01 00:00:00`).
+        #[doc = "Export calls that started before this time, `YYYY-MM-DD HH:MM:SS` UTC (e.g. `2019-02-01 00:00:00`)."]
         pub start_call_end_time: ::std::string::String,
-        ///Export calls that started at or after this time, `YYYY-MM-DD HH:MM:SS` UTC (e.g. `2019-01-01 00:00:00`).
+        #[doc = "Export calls that started at or after this time, `YYYY-MM-DD HH:MM:SS` UTC (e.g. `2019-01-01 00:00:00`)."]
         pub start_call_start_time: ::std::string::String,
     }
     impl CdrFilterParameters {
@@ -342,18 +308,18 @@ separator, as the docs and the Python demo send them).
             Default::default()
         }
     }
-    ///An outbound caller-ID name (CNAM) record.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "An outbound caller-ID name (CNAM) record."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct Cnam {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<CnamAttributes>,
-        ///Id of the record, a digit string such as `22671`.
+        #[doc = "Id of the record, a digit string such as `22671`."]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub relationships: ::std::option::Option<CnamRelationships>,
-        ///Always `cnam`.
+        #[doc = "Always `cnam`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -362,19 +328,19 @@ separator, as the docs and the Python demo send them).
             Default::default()
         }
     }
-    /**What Flowroute answers (202) to assigning or unassigning a CNAM record.
-Unlike other ids, `id` is a JSON integer here (17604), and null when a
-record is unassigned.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "What Flowroute answers (202) to assigning or unassigning a CNAM record.\nUnlike other ids, `id` is a JSON integer here (17604), and null when a\nrecord is unassigned.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CnamAssociation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<CnamAssociationAttributes>,
-        ///Id of the association, or null.
+        #[doc = "Id of the association, or null."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
-        ///Normally `cnam`.
-        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        #[doc = "Normally `cnam`."]
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
     }
     impl CnamAssociation {
@@ -382,10 +348,10 @@ record is unassigned.
             Default::default()
         }
     }
-    ///When the request was taken.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "When the request was taken."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CnamAssociationAttributes {
-        ///An RFC 1123 date in GMT, such as `Fri, 01 Jun 2018 00:17:52 GMT` (not RFC 3339, so kept as a string).
+        #[doc = "An RFC 1123 date in GMT, such as `Fri, 01 Jun 2018 00:17:52 GMT` (not RFC 3339, so kept as a string)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_created: ::std::option::Option<::std::string::String>,
     }
@@ -394,8 +360,8 @@ record is unassigned.
             Default::default()
         }
     }
-    ///The body of a 202 answer to a CNAM assignment or unassignment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The body of a 202 answer to a CNAM assignment or unassignment."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct CnamAssociationDocument {
         pub data: CnamAssociation,
     }
@@ -404,26 +370,22 @@ record is unassigned.
             Default::default()
         }
     }
-    /**The record's value and approval state. The two timestamps are written
-`YYYY-MM-DD HH:MM:SS.ffffff+00:00` (a space, not `T`, between date and
-time, such as `2018-04-16 16:20:32.939166+00:00`); the docs call that ISO
-8601, but it is not RFC 3339, so they are kept as plain strings.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "The record's value and approval state. The two timestamps are written\n`YYYY-MM-DD HH:MM:SS.ffffff+00:00` (a space, not `T`, between date and\ntime, such as `2018-04-16 16:20:32.939166+00:00`); the docs call that ISO\n8601, but it is not RFC 3339, so they are kept as plain strings.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CnamAttributes {
-        ///When the record was approved, or null while it is pending.
+        #[doc = "When the record was approved, or null while it is pending."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub approval_datetime: ::std::option::Option<::std::string::String>,
-        ///When the record was created.
+        #[doc = "When the record was created."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub creation_datetime: ::std::option::Option<::std::string::String>,
-        ///Whether Flowroute approved the value; only approved records can be assigned to numbers.
+        #[doc = "Whether Flowroute approved the value; only approved records can be assigned to numbers."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_approved: ::std::option::Option<bool>,
-        ///Why the value was rejected; null or empty when it was not.
+        #[doc = "Why the value was rejected; null or empty when it was not."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rejection_reason: ::std::option::Option<::std::string::String>,
-        ///The caller-ID name, such as `REGENCE INC`.
+        #[doc = "The caller-ID name, such as `REGENCE INC`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -432,11 +394,8 @@ time, such as `2018-04-16 16:20:32.939166+00:00`); the docs call that ISO
             Default::default()
         }
     }
-    /**A single CNAM record. `included` carries the assigned number resources
-when the record is approved and assigned; some answers (update) may also
-carry a top-level `links.self`.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A single CNAM record. `included` carries the assigned number resources\nwhen the record is approved and assigned; some answers (update) may also\ncarry a top-level `links.self`.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct CnamDocument {
         pub data: Cnam,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -449,19 +408,16 @@ carry a top-level `links.self`.
             Default::default()
         }
     }
-    /**A resource in a CNAM document's `included` list, normally a phone number
-assigned to the record. Its attributes are not documented, so they are
-kept as a free-form object.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A resource in a CNAM document's `included` list, normally a phone number\nassigned to the record. Its attributes are not documented, so they are\nkept as a free-form object.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct CnamIncludedNumber {
-        ///The included resource's attributes, as sent.
+        #[doc = "The included resource's attributes, as sent."]
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///Normally `number`.
+        #[doc = "Normally `number`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -470,8 +426,8 @@ kept as a free-form object.
             Default::default()
         }
     }
-    ///A page of CNAM records.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A page of CNAM records."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct CnamList {
         pub data: ::std::vec::Vec<Cnam>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -482,8 +438,8 @@ kept as a free-form object.
             Default::default()
         }
     }
-    ///Relationships of a CNAM record, present only on an approved record assigned to numbers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "Relationships of a CNAM record, present only on an approved record assigned to numbers."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CnamRelationships {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub numbers: ::std::option::Option<RelationshipToMany>,
@@ -493,10 +449,10 @@ kept as a free-form object.
             Default::default()
         }
     }
-    ///The JSON:API `type` of a CNAM update body.
+    #[doc = "The JSON:API `type` of a CNAM update body."]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -504,7 +460,7 @@ kept as a free-form object.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum CnamResourceType {
         #[serde(rename = "cnam")]
@@ -519,9 +475,7 @@ kept as a free-form object.
     }
     impl ::std::str::FromStr for CnamResourceType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "cnam" => Ok(Self::Cnam),
                 _ => Err("invalid value".into()),
@@ -530,9 +484,7 @@ kept as a free-form object.
     }
     impl ::std::convert::TryFrom<&str> for CnamResourceType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -549,11 +501,11 @@ kept as a free-form object.
             CnamResourceType::Cnam
         }
     }
-    ///The attribute an update can change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The attribute an update can change."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct CnamUpdateAttributes {
-        ///The new caller-ID name; the same rules as for creation apply.
+        #[doc = "The new caller-ID name; the same rules as for creation apply."]
         pub value: CnamUpdateAttributesValue,
     }
     impl CnamUpdateAttributes {
@@ -561,8 +513,8 @@ kept as a free-form object.
             Default::default()
         }
     }
-    ///The new caller-ID name; the same rules as for creation apply.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[doc = "The new caller-ID name; the same rules as for creation apply."]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CnamUpdateAttributesValue(::std::string::String);
     impl ::std::ops::Deref for CnamUpdateAttributesValue {
@@ -578,9 +530,7 @@ kept as a free-form object.
     }
     impl ::std::str::FromStr for CnamUpdateAttributesValue {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 15usize {
                 return Err("longer than 15 characters".into());
             }
@@ -592,9 +542,7 @@ kept as a free-form object.
     }
     impl ::std::convert::TryFrom<&str> for CnamUpdateAttributesValue {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -618,8 +566,8 @@ kept as a free-form object.
                 })
         }
     }
-    ///The new value of a pending CNAM record.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The new value of a pending CNAM record."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct CnamUpdateData {
         pub attributes: CnamUpdateAttributes,
@@ -631,8 +579,8 @@ kept as a free-form object.
             Default::default()
         }
     }
-    ///Body of the CNAM update call (JSON:API-wrapped, unlike creation).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Body of the CNAM update call (JSON:API-wrapped, unlike creation)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct CnamUpdateDocument {
         pub data: CnamUpdateData,
@@ -642,29 +590,22 @@ kept as a free-form object.
             Default::default()
         }
     }
-    /**One delivery receipt (DLR) of an outbound SMS, as listed in its message detail
-record. Usually there are two: level 1 when Flowroute hands the message to the
-carrier and level 2 with the carrier's answer.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "One delivery receipt (DLR) of an outbound SMS, as listed in its message detail\nrecord. Usually there are two: level 1 when Flowroute hands the message to the\ncarrier and level 2 with the carrier's answer.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DeliveryReceipt {
-        ///1 for the hand-over to the carrier, 2 for what happened after.
+        #[doc = "1 for the hand-over to the carrier, 2 for what happened after."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub level: ::std::option::Option<i32>,
-        ///The receipt's state in words (for example `message buffered`, `smsc submit`); free text.
+        #[doc = "The receipt's state in words (for example `message buffered`, `smsc submit`); free text."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        /**Flowroute's delivery-receipt code (e.g. 1003, "Message accepted by Carrier").
-Left without a type on purpose: MDR examples send it as an integer or null,
-the published spec says integer, the DLR webhook docs say string; any JSON
-value is accepted.
-*/
+        #[doc = "Flowroute's delivery-receipt code (e.g. 1003, \"Message accepted by Carrier\").\nLeft without a type on purpose: MDR examples send it as an integer or null,\nthe published spec says integer, the DLR webhook docs say string; any JSON\nvalue is accepted.\n"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_code: ::std::option::Option<::serde_json::Value>,
-        ///The code in words.
+        #[doc = "The code in words."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_code_description: ::std::option::Option<::std::string::String>,
-        ///When the receipt was recorded, UTC.
+        #[doc = "When the receipt was recorded, UTC."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -673,28 +614,25 @@ value is accepted.
             Default::default()
         }
     }
-    ///What the receipt says; the same fields as a `DeliveryReceipt` in a message detail record, plus the message text.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "What the receipt says; the same fields as a `DeliveryReceipt` in a message detail record, plus the message text."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DeliveryReceiptAttributes {
-        ///The text of the outbound message; empty for an MMS.
+        #[doc = "The text of the outbound message; empty for an MMS."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
-        ///1 for the hand-over to the carrier, 2 for what happened after.
+        #[doc = "1 for the hand-over to the carrier, 2 for what happened after."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub level: ::std::option::Option<i32>,
-        ///The receipt's state in words; free text.
+        #[doc = "The receipt's state in words; free text."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        /**Flowroute's delivery-receipt code. The receive-a-dlr docs call it a string
-(`"1003"`), message detail records send an integer or null; left without a
-type so either decodes.
-*/
+        #[doc = "Flowroute's delivery-receipt code. The receive-a-dlr docs call it a string\n(`\"1003\"`), message detail records send an integer or null; left without a\ntype so either decodes.\n"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_code: ::std::option::Option<::serde_json::Value>,
-        ///The code in words.
+        #[doc = "The code in words."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_code_description: ::std::option::Option<::std::string::String>,
-        ///When the receipt was recorded, UTC, to the second.
+        #[doc = "When the receipt was recorded, UTC, to the second."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
@@ -703,16 +641,16 @@ type so either decodes.
             Default::default()
         }
     }
-    ///The receipt; its `id` is the outbound message's `mdr2-` id and `links.related` the message's URL.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The receipt; its `id` is the outbound message's `mdr2-` id and `links.related` the message's URL."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct DeliveryReceiptData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<DeliveryReceiptAttributes>,
-        ///The `mdr2-` id of the message the receipt is about.
+        #[doc = "The `mdr2-` id of the message the receipt is about."]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///Always `delivery_receipt`.
+        #[doc = "Always `delivery_receipt`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -721,13 +659,8 @@ type so either decodes.
             Default::default()
         }
     }
-    /**Webhook body: what Flowroute POSTs to a delivery-receipt URL (`sms_dlr_callback`,
-`mms_dlr_callback`, the number's URL or the message's `dlr_callback`) for each
-receipt of an outbound message, usually one at level 1 and one at level 2. The
-example is assembled from the field list of the receive-a-dlr docs (no captured
-payload was found).
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Webhook body: what Flowroute POSTs to a delivery-receipt URL (`sms_dlr_callback`,\n`mms_dlr_callback`, the number's URL or the message's `dlr_callback`) for each\nreceipt of an outbound message, usually one at level 1 and one at level 2. The\nexample is assembled from the field list of the receive-a-dlr docs (no captured\npayload was found).\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct DeliveryReceiptDocument {
         pub data: DeliveryReceiptData,
     }
@@ -736,16 +669,16 @@ payload was found).
             Default::default()
         }
     }
-    ///An E911 emergency address saved on the account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "An E911 emergency address saved on the account."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct E911Address {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<E911AddressAttributes>,
-        ///Id of the record, a digit string such as `21845`.
+        #[doc = "Id of the record, a digit string such as `21845`."]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///Always `e911`.
+        #[doc = "Always `e911`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -754,48 +687,39 @@ payload was found).
             Default::default()
         }
     }
-    /**The address as Flowroute stored it, possibly rewritten to the format
-emergency call centres expect. Every value is a string: some docs pages
-type `street_number` and `address_type_number` as integers, but every
-example sends strings, which is what is modelled. `country` is a plain
-string here rather than `E911Country`, because the docs say `US`/`CA`, the
-unreleased draft `USA`/`Canada`, and a README record shows `USA`.
-`address_type` and `address_type_number` are absent (or null) when the
-address has no unit. Nothing is required, so a record with fewer fields
-still decodes.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "The address as Flowroute stored it, possibly rewritten to the format\nemergency call centres expect. Every value is a string: some docs pages\ntype `street_number` and `address_type_number` as integers, but every\nexample sends strings, which is what is modelled. `country` is a plain\nstring here rather than `E911Country`, because the docs say `US`/`CA`, the\nunreleased draft `USA`/`Canada`, and a README record shows `USA`.\n`address_type` and `address_type_number` are absent (or null) when the\naddress has no unit. Nothing is required, so a record with fewer fields\nstill decodes.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct E911AddressAttributes {
-        ///Kind of unit, one of the `E911AddressType` values (such as `Suite`) in the case Flowroute returns.
+        #[doc = "Kind of unit, one of the `E911AddressType` values (such as `Suite`) in the case Flowroute returns."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address_type: ::std::option::Option<::std::string::String>,
-        ///Number or name of the unit, such as `333` or `A-1`.
+        #[doc = "Number or name of the unit, such as `333` or `A-1`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address_type_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<::std::string::String>,
-        ///Country code, normally `US` or `CA` (`USA` has been seen).
+        #[doc = "Country code, normally `US` or `CA` (`USA` has been seen)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
-        ///First name of the person or business at the address.
+        #[doc = "First name of the person or business at the address."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        ///Your name for the address.
+        #[doc = "Your name for the address."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
-        ///Last name of the person or business at the address.
+        #[doc = "Last name of the person or business at the address."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: ::std::option::Option<::std::string::String>,
-        ///Two-letter upper-case state or province code, such as `WA`.
+        #[doc = "Two-letter upper-case state or province code, such as `WA`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
-        ///Street name, such as `Main St`.
+        #[doc = "Street name, such as `Main St`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub street_name: ::std::option::Option<::std::string::String>,
-        ///House or building number, such as `666`.
+        #[doc = "House or building number, such as `666`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub street_number: ::std::option::Option<::std::string::String>,
-        ///ZIP or postal code, such as `98101` or `M4C 5K7`.
+        #[doc = "ZIP or postal code, such as `98101` or `M4C 5K7`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub zip: ::std::option::Option<::std::string::String>,
     }
@@ -804,8 +728,8 @@ still decodes.
             Default::default()
         }
     }
-    ///A single E911 address.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A single E911 address."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct E911AddressDocument {
         pub data: E911Address,
     }
@@ -814,33 +738,30 @@ still decodes.
             Default::default()
         }
     }
-    /**A complete E911 address: the nine fields other than the unit are required.
-`address_type` is one of the `E911AddressType` values (any letter case),
-and when it is given `address_type_number` must be given too.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A complete E911 address: the nine fields other than the unit are required.\n`address_type` is one of the `E911AddressType` values (any letter case),\nand when it is given `address_type_number` must be given too.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct E911AddressInput {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address_type: ::std::option::Option<crate::open_enums::E911AddressType>,
-        ///Number or name of the unit, such as `333` or `A-1`; required when `address_type` is given.
+        #[doc = "Number or name of the unit, such as `333` or `A-1`; required when `address_type` is given."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address_type_number: ::std::option::Option<::std::string::String>,
         pub city: ::std::string::String,
         pub country: crate::open_enums::E911Country,
-        ///First name of the person or business at the address.
+        #[doc = "First name of the person or business at the address."]
         pub first_name: ::std::string::String,
-        ///Your name for the address.
+        #[doc = "Your name for the address."]
         pub label: ::std::string::String,
-        ///Last name of the person or business at the address.
+        #[doc = "Last name of the person or business at the address."]
         pub last_name: ::std::string::String,
-        ///Two-letter upper-case state (US) or province (Canada) code, such as `WA`.
+        #[doc = "Two-letter upper-case state (US) or province (Canada) code, such as `WA`."]
         pub state: ::std::string::String,
-        ///Street name, such as `Main St`.
+        #[doc = "Street name, such as `Main St`."]
         pub street_name: ::std::string::String,
-        ///House or building number, such as `666`.
+        #[doc = "House or building number, such as `666`."]
         pub street_number: ::std::string::String,
-        ///ZIP or postal code, 4 to 7 characters (Flowroute's 422 says "at least 4 and at most 7 digits"), such as `98101` or `M4C 5K7`.
+        #[doc = "ZIP or postal code, 4 to 7 characters (Flowroute's 422 says \"at least 4 and at most 7 digits\"), such as `98101` or `M4C 5K7`."]
         pub zip: ::std::string::String,
     }
     impl E911AddressInput {
@@ -848,8 +769,8 @@ and when it is given `address_type_number` must be given too.
             Default::default()
         }
     }
-    ///The address to validate or create.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The address to validate or create."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct E911AddressInputData {
         pub attributes: E911AddressInput,
@@ -861,8 +782,8 @@ and when it is given `address_type_number` must be given too.
             Default::default()
         }
     }
-    ///Body of the E911 validate and create calls.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Body of the E911 validate and create calls."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct E911AddressInputDocument {
         pub data: E911AddressInputData,
@@ -872,8 +793,8 @@ and when it is given `address_type_number` must be given too.
             Default::default()
         }
     }
-    ///A page of E911 addresses.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A page of E911 addresses."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct E911AddressList {
         pub data: ::std::vec::Vec<E911Address>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -884,41 +805,38 @@ and when it is given `address_type_number` must be given too.
             Default::default()
         }
     }
-    /**The attributes to change, at least one; the rest keep their stored
-values. The same rules as for creation apply to each field, and a new
-`address_type` needs an `address_type_number`.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "The attributes to change, at least one; the rest keep their stored\nvalues. The same rules as for creation apply to each field, and a new\n`address_type` needs an `address_type_number`.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct E911AddressUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address_type: ::std::option::Option<crate::open_enums::E911AddressType>,
-        ///Number or name of the unit; required when `address_type` is given.
+        #[doc = "Number or name of the unit; required when `address_type` is given."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address_type_number: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<crate::open_enums::E911Country>,
-        ///First name of the person or business at the address.
+        #[doc = "First name of the person or business at the address."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        ///Your name for the address.
+        #[doc = "Your name for the address."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<::std::string::String>,
-        ///Last name of the person or business at the address.
+        #[doc = "Last name of the person or business at the address."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: ::std::option::Option<::std::string::String>,
-        ///Two-letter upper-case state or province code.
+        #[doc = "Two-letter upper-case state or province code."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
-        ///Street name.
+        #[doc = "Street name."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub street_name: ::std::option::Option<::std::string::String>,
-        ///House or building number.
+        #[doc = "House or building number."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub street_number: ::std::option::Option<::std::string::String>,
-        ///ZIP or postal code, 4 to 7 characters.
+        #[doc = "ZIP or postal code, 4 to 7 characters."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub zip: ::std::option::Option<::std::string::String>,
     }
@@ -927,8 +845,8 @@ values. The same rules as for creation apply to each field, and a new
             Default::default()
         }
     }
-    ///The changes to an E911 address.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The changes to an E911 address."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct E911AddressUpdateData {
         pub attributes: E911AddressUpdate,
@@ -940,8 +858,8 @@ values. The same rules as for creation apply to each field, and a new
             Default::default()
         }
     }
-    ///Body of the E911 update call.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Body of the E911 update call."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct E911AddressUpdateDocument {
         pub data: E911AddressUpdateData,
@@ -951,19 +869,16 @@ values. The same rules as for creation apply to each field, and a new
             Default::default()
         }
     }
-    /**A phone number to which an E911 address is assigned. `id` may be an
-internal relationship id (the docs example) or the number itself (the PY
-README example); read the number from `attributes.value`.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A phone number to which an E911 address is assigned. `id` may be an\ninternal relationship id (the docs example) or the number itself (the PY\nREADME example); read the number from `attributes.value`.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct E911AssignedNumber {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<E911AssignedNumberAttributes>,
-        ///Opaque id of the item; not necessarily the phone number.
+        #[doc = "Opaque id of the item; not necessarily the phone number."]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///Always `number`.
+        #[doc = "Always `number`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -972,13 +887,13 @@ README example); read the number from `attributes.value`.
             Default::default()
         }
     }
-    ///The phone number and its alias.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "The phone number and its alias."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct E911AssignedNumberAttributes {
-        ///Your alias for the number, or null.
+        #[doc = "Your alias for the number, or null."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<::std::string::String>,
-        ///The phone number, 11-digit E.164 without `+`, such as `12065014377`.
+        #[doc = "The phone number, 11-digit E.164 without `+`, such as `12065014377`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -987,8 +902,8 @@ README example); read the number from `attributes.value`.
             Default::default()
         }
     }
-    ///A page of the phone numbers using one E911 address.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A page of the phone numbers using one E911 address."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct E911AssignedNumberList {
         pub data: ::std::vec::Vec<E911AssignedNumber>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -999,10 +914,10 @@ README example); read the number from `attributes.value`.
             Default::default()
         }
     }
-    ///The JSON:API `type` of an E911 request body (the .NET SDK's plural `e911s` is not documented).
+    #[doc = "The JSON:API `type` of an E911 request body (the .NET SDK's plural `e911s` is not documented)."]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1010,7 +925,7 @@ README example); read the number from `attributes.value`.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum E911ResourceType {
         #[serde(rename = "e911")]
@@ -1025,9 +940,7 @@ README example); read the number from `attributes.value`.
     }
     impl ::std::str::FromStr for E911ResourceType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "e911" => Ok(Self::E911),
                 _ => Err("invalid value".into()),
@@ -1036,9 +949,7 @@ README example); read the number from `attributes.value`.
     }
     impl ::std::convert::TryFrom<&str> for E911ResourceType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1055,16 +966,16 @@ README example); read the number from `attributes.value`.
             E911ResourceType::E911
         }
     }
-    ///A point of presence (PoP) inbound calls can be sent from.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A point of presence (PoP) inbound calls can be sent from."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct EdgeStrategy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<EdgeStrategyAttributes>,
-        ///Edge strategy id, an integer unlike other resource ids; use it as a route's `edge_strategy_id`.
+        #[doc = "Edge strategy id, an integer unlike other resource ids; use it as a route's `edge_strategy_id`."]
         pub id: i32,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///Always `edge_strategy`.
+        #[doc = "Always `edge_strategy`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1073,19 +984,19 @@ README example); read the number from `attributes.value`.
             Default::default()
         }
     }
-    ///Attributes of an edge strategy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "Attributes of an edge strategy."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgeStrategyAttributes {
-        ///What the strategy does, in words.
+        #[doc = "What the strategy does, in words."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///Address ranges to allow through your firewall for inbound traffic, comma-separated.
+        #[doc = "Address ranges to allow through your firewall for inbound traffic, comma-separated."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub firewall_rules: ::std::option::Option<::std::string::String>,
-        ///Short name, for example `US-East-VA`.
+        #[doc = "Short name, for example `US-East-VA`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///The strategy's NAPTR host name, for example `us-east-va.sip.flowroute.com`.
+        #[doc = "The strategy's NAPTR host name, for example `us-east-va.sip.flowroute.com`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub naptr: ::std::option::Option<::std::string::String>,
     }
@@ -1094,8 +1005,8 @@ README example); read the number from `attributes.value`.
             Default::default()
         }
     }
-    ///The edge strategies; the documented answer has no page links.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The edge strategies; the documented answer has no page links."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct EdgeStrategyList {
         pub data: ::std::vec::Vec<EdgeStrategy>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1106,8 +1017,8 @@ README example); read the number from `attributes.value`.
             Default::default()
         }
     }
-    ///A JSON:API error document, the body of every error status.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "A JSON:API error document, the body of every error status."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorDocument {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<ErrorObject>,
@@ -1117,23 +1028,19 @@ README example); read the number from `attributes.value`.
             Default::default()
         }
     }
-    /**One error. Flowroute's spec marks `id` and `status` required, but documented
-answers omit `id` (403 ActionNotAuthorizedError) and `title` (404, 422), send
-an empty `detail`, or an object as `detail`; so nothing is required here and
-`detail` has no type.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "One error. Flowroute's spec marks `id` and `status` required, but documented\nanswers omit `id` (403 ActionNotAuthorizedError) and `title` (404, 422), send\nan empty `detail`, or an object as `detail`; so nothing is required here and\n`detail` has no type.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorObject {
-        ///A sentence, or an object of field errors such as `{"data":{"attributes":{"zip":["…"]}}}`.
+        #[doc = "A sentence, or an object of field errors such as `{\"data\":{\"attributes\":{\"zip\":[\"…\"]}}}`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::serde_json::Value>,
-        ///Unique id of this occurrence; give it to Flowroute support.
+        #[doc = "Unique id of this occurrence; give it to Flowroute support."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///The HTTP status, repeated.
+        #[doc = "The HTTP status, repeated."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<i32>,
-        ///Short summary.
+        #[doc = "Short summary."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
     }
@@ -1142,15 +1049,8 @@ an empty `detail`, or an object as `detail`; so nothing is required here and
             Default::default()
         }
     }
-    /**Webhook body: what Flowroute POSTs to the `sms_callback` or `mms_callback` URL
-when a message arrives (Messages v2.1). Answer 200 OK, or Flowroute retries four
-times at 30-second intervals. `data` is the message detail record of the inbound
-message; for an MMS, `included` lists one `media` resource per attachment (as a
-sibling of `data`, per a captured payload; the community Go client puts it inside
-`data`). The example is that capture, unchanged (its ids are redacted, which is
-why the media ids differ).
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Webhook body: what Flowroute POSTs to the `sms_callback` or `mms_callback` URL\nwhen a message arrives (Messages v2.1). Answer 200 OK, or Flowroute retries four\ntimes at 30-second intervals. `data` is the message detail record of the inbound\nmessage; for an MMS, `included` lists one `media` resource per attachment (as a\nsibling of `data`, per a captured payload; the community Go client puts it inside\n`data`). The example is that capture, unchanged (its ids are redacted, which is\nwhy the media ids differ).\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct InboundMessageDocument {
         pub data: Mdr,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1161,24 +1061,20 @@ why the media ids differ).
             Default::default()
         }
     }
-    /**A related resource sent alongside a number: a route, CNAM record, E911 address
-or messaging-provision status, told apart by `type`. Attributes are kept as
-free-form JSON because they differ by type (a route's are `alias`, `route_type`,
-`value` and `edge_strategy_id`).
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A related resource sent alongside a number: a route, CNAM record, E911 address\nor messaging-provision status, told apart by `type`. Attributes are kept as\nfree-form JSON because they differ by type (a route's are `alias`, `route_type`,\n`value` and `edge_strategy_id`).\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct IncludedResource {
-        ///The resource's attributes, as sent.
+        #[doc = "The resource's attributes, as sent."]
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Id of the related resource.
+        #[doc = "Id of the related resource."]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///The resource's own relationships, if any, as sent.
+        #[doc = "The resource's own relationships, if any, as sent."]
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub relationships: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Resource type, for example `route`, `cnam`, `e911` or `messaging-provision`.
+        #[doc = "Resource type, for example `route`, `cnam`, `e911` or `messaging-provision`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1187,21 +1083,18 @@ free-form JSON because they differ by type (a route's are `alias`, `route_type`,
             Default::default()
         }
     }
-    /**Webhook body of the older Messages v2 format, still documented in the
-receive-an-inbound-message guide: a flat object posted to the SMS callback URL
-of an account on Messages v2, with an `mdr1-` id.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Webhook body of the older Messages v2 format, still documented in the\nreceive-an-inbound-message guide: a flat object posted to the SMS callback URL\nof an account on Messages v2, with an `mdr1-` id.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct LegacyInboundMessage {
-        ///The text, UTF-8.
+        #[doc = "The text, UTF-8."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
-        ///The sender's number.
+        #[doc = "The sender's number."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::std::string::String>,
-        ///The message detail record id, with its `mdr1-` prefix.
+        #[doc = "The message detail record id, with its `mdr1-` prefix."]
         pub id: ::std::string::String,
-        ///Your Flowroute number that received the message.
+        #[doc = "Your Flowroute number that received the message."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub to: ::std::option::Option<::std::string::String>,
     }
@@ -1210,21 +1103,18 @@ of an account on Messages v2, with an `mdr1-` id.
             Default::default()
         }
     }
-    /**A message detail record (MDR, "MDR2" format): one SMS or MMS, inbound or
-outbound, as stored by Flowroute. The same resource is the `data` of the
-inbound SMS and MMS webhooks.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A message detail record (MDR, \"MDR2\" format): one SMS or MMS, inbound or\noutbound, as stored by Flowroute. The same resource is the `data` of the\ninbound SMS and MMS webhooks.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct Mdr {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<MdrAttributes>,
-        ///The record id, `mdr2-` followed by 32 hex digits.
+        #[doc = "The record id, `mdr2-` followed by 32 hex digits."]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub relationships: ::std::option::Option<MdrRelationships>,
-        ///Always `message`.
+        #[doc = "Always `message`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1233,57 +1123,47 @@ inbound SMS and MMS webhooks.
             Default::default()
         }
     }
-    /**What Flowroute recorded about a message. Types follow the examples where they
-contradict the published spec: `amount_display` is a formatted string such as
-`"$0.0040"` although the spec and docs call it a number (float). `status` is
-free text (`delivered`, `message buffered`, and an empty string for inbound MMS),
-not an enum. The example is the attributes of the inbound-SMS webhook as the
-Flowroute's webhook docs illustrate it.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "What Flowroute recorded about a message. Types follow the examples where they\ncontradict the published spec: `amount_display` is a formatted string such as\n`\"$0.0040\"` although the spec and docs call it a number (float). `status` is\nfree text (`delivered`, `message buffered`, and an empty string for inbound MMS),\nnot an enum. The example is the attributes of the inbound-SMS webhook as the\nFlowroute's webhook docs illustrate it.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MdrAttributes {
-        ///The charge, formatted in US dollars (for example `$0.0040`).
+        #[doc = "The charge, formatted in US dollars (for example `$0.0040`)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount_display: ::std::option::Option<::std::string::String>,
-        ///The charge in billionths of a US dollar (`4000000` = $0.004).
+        #[doc = "The charge in billionths of a US dollar (`4000000` = $0.004)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount_nanodollars: ::std::option::Option<i64>,
-        ///The text; null for an MMS without text.
+        #[doc = "The text; null for an MMS without text."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
-        /**Delivery receipts received so far, for outbound SMS; an empty list for inbound
-messages and MMS. Every documented record carries the list; it is declared
-nullable (never seen null) so that an empty list is kept as sent rather than
-folded into "absent".
-*/
+        #[doc = "Delivery receipts received so far, for outbound SMS; an empty list for inbound\nmessages and MMS. Every documented record carries the list; it is declared\nnullable (never seen null) so that an empty list is kept as sent rather than\nfolded into \"absent\".\n"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub delivery_receipts: ::std::option::Option<::std::vec::Vec<DeliveryReceipt>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub direction: ::std::option::Option<crate::open_enums::MessageDirection>,
-        ///The sender's number (11-digit E.164 without `+` for North America).
+        #[doc = "The sender's number (11-digit E.164 without `+` for North America)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::std::string::String>,
-        ///Whether the message is an MMS.
+        #[doc = "Whether the message is an MMS."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_mms: ::std::option::Option<bool>,
-        ///The URL this inbound SMS was delivered to (documented for the inbound-SMS webhook and in Messages v2.2).
+        #[doc = "The URL this inbound SMS was delivered to (documented for the inbound-SMS webhook and in Messages v2.2)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_callback_url: ::std::option::Option<::std::string::String>,
-        ///Character encoding of the body; 0 is ASCII (GSM) and 8 is UCS-2.
+        #[doc = "Character encoding of the body; 0 is ASCII (GSM) and 8 is UCS-2."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_encoding: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message_type: ::std::option::Option<crate::open_enums::MessageType>,
-        ///Pricing of the message, sent by Messages v2.2 (community Go client); kept open.
+        #[doc = "Pricing of the message, sent by Messages v2.2 (community Go client); kept open."]
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub price_details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Last known state in words, e.g. `delivered` or `message buffered`; empty when not applicable.
+        #[doc = "Last known state in words, e.g. `delivered` or `message buffered`; empty when not applicable."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        ///When Flowroute received or sent the message, UTC (for example `2017-12-22T01:52:39.39Z`).
+        #[doc = "When Flowroute received or sent the message, UTC (for example `2017-12-22T01:52:39.39Z`)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///The recipient's number.
+        #[doc = "The recipient's number."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub to: ::std::option::Option<::std::string::String>,
     }
@@ -1292,10 +1172,8 @@ folded into "absent".
             Default::default()
         }
     }
-    /**One message detail record. `included` (the media of an MMS) is documented only for
-the inbound-MMS webhook; it is accepted here in case the lookup sends it too.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One message detail record. `included` (the media of an MMS) is documented only for\nthe inbound-MMS webhook; it is accepted here in case the lookup sends it too.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct MdrDocument {
         pub data: Mdr,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1308,8 +1186,8 @@ the inbound-MMS webhook; it is accepted here in case the lookup sends it too.
             Default::default()
         }
     }
-    ///One page of message detail records.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One page of message detail records."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct MdrList {
         pub data: ::std::vec::Vec<Mdr>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1320,8 +1198,8 @@ the inbound-MMS webhook; it is accepted here in case the lookup sends it too.
             Default::default()
         }
     }
-    ///Resources a message detail record points to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "Resources a message detail record points to."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MdrRelationships {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub media: ::std::option::Option<RelationshipToMany>,
@@ -1331,15 +1209,15 @@ the inbound-MMS webhook; it is accepted here in case the lookup sends it too.
             Default::default()
         }
     }
-    ///One media file of an MMS, as included beside the message.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One media file of an MMS, as included beside the message."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct Media {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<MediaAttributes>,
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///Always `media`.
+        #[doc = "Always `media`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1348,18 +1226,18 @@ the inbound-MMS webhook; it is accepted here in case the lookup sends it too.
             Default::default()
         }
     }
-    ///A media file's details.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "A media file's details."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MediaAttributes {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_name: ::std::option::Option<::std::string::String>,
-        ///Size in bytes.
+        #[doc = "Size in bytes."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub file_size: ::std::option::Option<i64>,
-        ///Content type, e.g. `image/png`.
+        #[doc = "Content type, e.g. `image/png`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mime_type: ::std::option::Option<::std::string::String>,
-        ///Where to download the file; a temporary link (reported to expire after about a week).
+        #[doc = "Where to download the file; a temporary link (reported to expire after about a week)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
@@ -1368,18 +1246,16 @@ the inbound-MMS webhook; it is accepted here in case the lookup sends it too.
             Default::default()
         }
     }
-    /**The queued message: its message detail record id (`mdr2-…`) and where to look it
-up. Messages v2.2 (the community Go client) also returns `attributes.price_details`.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The queued message: its message detail record id (`mdr2-…`) and where to look it\nup. Messages v2.2 (the community Go client) also returns `attributes.price_details`.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct MessageAccepted {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<MessageAcceptedAttributes>,
-        ///The message detail record id, with its `mdr2-` prefix.
+        #[doc = "The message detail record id, with its `mdr2-` prefix."]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///Always `message`.
+        #[doc = "Always `message`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1388,10 +1264,10 @@ up. Messages v2.2 (the community Go client) also returns `attributes.price_detai
             Default::default()
         }
     }
-    ///Attributes of an accepted message; only Messages v2.2 is known to send any.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "Attributes of an accepted message; only Messages v2.2 is known to send any."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MessageAcceptedAttributes {
-        ///Pricing of the message (v2.2; the Go client reads `base_rate`, `charged_cost`, `segment_count` and `surcharge_rate`). Kept open: no v2.1 source documents it.
+        #[doc = "Pricing of the message (v2.2; the Go client reads `base_rate`, `charged_cost`, `segment_count` and `surcharge_rate`). Kept open: no v2.1 source documents it."]
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub price_details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -1400,8 +1276,8 @@ up. Messages v2.2 (the community Go client) also returns `attributes.price_detai
             Default::default()
         }
     }
-    ///The answer to a send request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The answer to a send request."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct MessageAcceptedDocument {
         pub data: MessageAccepted,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1412,11 +1288,11 @@ up. Messages v2.2 (the community Go client) also returns `attributes.price_detai
             Default::default()
         }
     }
-    ///What to export and whom to tell.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "What to export and whom to tell."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct NewCdrExportAttributes {
-        ///URL Flowroute POSTs to when the export changes status (payload not documented in the sources read).
+        #[doc = "URL Flowroute POSTs to when the export changes status (payload not documented in the sources read)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_url: ::std::option::Option<::std::string::String>,
         pub filter_parameters: CdrFilterParameters,
@@ -1426,8 +1302,8 @@ up. Messages v2.2 (the community Go client) also returns `attributes.price_detai
             Default::default()
         }
     }
-    ///The request's resource object.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The request's resource object."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct NewCdrExportData {
         pub attributes: NewCdrExportAttributes,
@@ -1439,8 +1315,8 @@ up. Messages v2.2 (the community Go client) also returns `attributes.price_detai
             Default::default()
         }
     }
-    ///A request for a CDR export, in the JSON:API wrapper the docs and the Python SDK use.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A request for a CDR export, in the JSON:API wrapper the docs and the Python SDK use."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct NewCdrExportDocument {
         pub data: NewCdrExportData,
@@ -1450,17 +1326,11 @@ up. Messages v2.2 (the community Go client) also returns `attributes.price_detai
             Default::default()
         }
     }
-    /**Body of the CNAM create call: a flat object, not JSON:API-wrapped. The
-value is at most 15 characters and has at least one letter; besides
-letters, digits and spaces it may use - _ . , @ + & ' / and the double
-quote. Flowroute rejects profanity, phone numbers and anything
-misleading (politicians' names, fake police). Review takes up to 48
-hours.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Body of the CNAM create call: a flat object, not JSON:API-wrapped. The\nvalue is at most 15 characters and has at least one letter; besides\nletters, digits and spaces it may use - _ . , @ + & ' / and the double\nquote. Flowroute rejects profanity, phone numbers and anything\nmisleading (politicians' names, fake police). Review takes up to 48\nhours.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct NewCnam {
-        ///The caller-ID name to submit for approval, such as `Bob Law`.
+        #[doc = "The caller-ID name to submit for approval, such as `Bob Law`."]
         pub value: NewCnamValue,
     }
     impl NewCnam {
@@ -1468,8 +1338,8 @@ hours.
             Default::default()
         }
     }
-    ///The caller-ID name to submit for approval, such as `Bob Law`.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[doc = "The caller-ID name to submit for approval, such as `Bob Law`."]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct NewCnamValue(::std::string::String);
     impl ::std::ops::Deref for NewCnamValue {
@@ -1485,9 +1355,7 @@ hours.
     }
     impl ::std::str::FromStr for NewCnamValue {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 15usize {
                 return Err("longer than 15 characters".into());
             }
@@ -1499,9 +1367,7 @@ hours.
     }
     impl ::std::convert::TryFrom<&str> for NewCnamValue {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1525,30 +1391,25 @@ hours.
                 })
         }
     }
-    /**An SMS or MMS to send, in Flowroute's compact (flat) request format. Numbers are
-11-digit North American E.164 without `+` (for example `12065551234`). An SMS
-needs `body`; an MMS needs `body`, `media_urls` or both, and `is_mms` sends
-text alone as an MMS. The JSON:API wrapper form the docs also accept is not
-modelled (see `send_a_message`).
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "An SMS or MMS to send, in Flowroute's compact (flat) request format. Numbers are\n11-digit North American E.164 without `+` (for example `12065551234`). An SMS\nneeds `body`; an MMS needs `body`, `media_urls` or both, and `is_mms` sends\ntext alone as an MMS. The JSON:API wrapper form the docs also accept is not\nmodelled (see `send_a_message`).\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct NewMessage {
-        ///The text. Required for an SMS; for an MMS it counts toward the 750 kB limit.
+        #[doc = "The text. Required for an SMS; for an MMS it counts toward the 750 kB limit."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<::std::string::String>,
-        ///URL for this message's delivery receipts; overrides the account's `sms_dlr_callback` / `mms_dlr_callback` URL.
+        #[doc = "URL for this message's delivery receipts; overrides the account's `sms_dlr_callback` / `mms_dlr_callback` URL."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dlr_callback: ::std::option::Option<::std::string::String>,
-        ///A long-code or toll-free number on your account, enabled for messaging.
+        #[doc = "A long-code or toll-free number on your account, enabled for messaging."]
         pub from: ::std::string::String,
-        ///Send as MMS even without media.
+        #[doc = "Send as MMS even without media."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_mms: ::std::option::Option<bool>,
-        ///Publicly reachable URLs of the media to attach (MMS only); all media and text together at most 750 kB.
+        #[doc = "Publicly reachable URLs of the media to attach (MMS only); all media and text together at most 750 kB."]
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub media_urls: ::std::vec::Vec<::std::string::String>,
-        ///The recipient's number.
+        #[doc = "The recipient's number."]
         pub to: ::std::string::String,
     }
     impl NewMessage {
@@ -1556,29 +1417,17 @@ modelled (see `send_a_message`).
             Default::default()
         }
     }
-    /**The new route. `value` depends on `route_type`:
-`host` – an IP address or host name with optional port (`24.239.23.40:5060`,
-`myphone.com`; without a port DNS SRV is used);
-`number` – an 11-digit E.164 number to forward to over the PSTN (`16476998778`);
-`uri` – `protocol:user@domain[:port][;transport=tcp|udp|tls]`
-(`sip:alice@atlanta.com`, `sips:securecall@securedserver.com`).
-Add `;transport=tls` to a host or URI for TLS. Appending `;weight=X` (0–1000)
-to both the primary and the failover route of a number splits calls between
-them by weight. The docs list `host`, `number` and `uri` for creation;
-`sip-reg` is the built-in route's type.
-The edge strategy is sent as `edge_strategy_id`, the name the docs and route
-resources use; the Python demo's and .NET model's `edge_strategy` is not.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The new route. `value` depends on `route_type`:\n`host` – an IP address or host name with optional port (`24.239.23.40:5060`,\n`myphone.com`; without a port DNS SRV is used);\n`number` – an 11-digit E.164 number to forward to over the PSTN (`16476998778`);\n`uri` – `protocol:user@domain[:port][;transport=tcp|udp|tls]`\n(`sip:alice@atlanta.com`, `sips:securecall@securedserver.com`).\nAdd `;transport=tls` to a host or URI for TLS. Appending `;weight=X` (0–1000)\nto both the primary and the failover route of a number splits calls between\nthem by weight. The docs list `host`, `number` and `uri` for creation;\n`sip-reg` is the built-in route's type.\nThe edge strategy is sent as `edge_strategy_id`, the name the docs and route\nresources use; the Python demo's and .NET model's `edge_strategy` is not.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct NewRouteAttributes {
-        ///Unique friendly name for the route.
+        #[doc = "Unique friendly name for the route."]
         pub alias: ::std::string::String,
-        ///Id of the edge strategy (point of presence) to send calls from, from the list of edge strategies.
+        #[doc = "Id of the edge strategy (point of presence) to send calls from, from the list of edge strategies."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub edge_strategy_id: ::std::option::Option<i32>,
         pub route_type: crate::open_enums::RouteType,
-        ///Destination of the calls, in the format of `route_type`.
+        #[doc = "Destination of the calls, in the format of `route_type`."]
         pub value: ::std::string::String,
     }
     impl NewRouteAttributes {
@@ -1586,8 +1435,8 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
             Default::default()
         }
     }
-    ///The route to create.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The route to create."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct NewRouteData {
         pub attributes: NewRouteAttributes,
@@ -1599,8 +1448,8 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
             Default::default()
         }
     }
-    ///Request body creating an inbound voice route.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Request body creating an inbound voice route."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct NewRouteDocument {
         pub data: NewRouteData,
@@ -1610,8 +1459,8 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
             Default::default()
         }
     }
-    ///A phone number's friendly name as sent in requests; non-unique, at most 64 characters.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[doc = "A phone number's friendly name as sent in requests; non-unique, at most 64 characters."]
+    #[derive(:: serde :: Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct NumberAlias(::std::string::String);
     impl ::std::ops::Deref for NumberAlias {
@@ -1627,9 +1476,7 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
     }
     impl ::std::str::FromStr for NumberAlias {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
@@ -1638,9 +1485,7 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
     }
     impl ::std::convert::TryFrom<&str> for NumberAlias {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1664,11 +1509,11 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
                 })
         }
     }
-    ///The URL to register for the number.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The URL to register for the number."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct NumberCallbackUrlAttributes {
-        ///A publicly reachable URL that will receive the POSTs.
+        #[doc = "A publicly reachable URL that will receive the POSTs."]
         pub callback_url: ::std::string::String,
     }
     impl NumberCallbackUrlAttributes {
@@ -1676,8 +1521,8 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
             Default::default()
         }
     }
-    ///The wrapper's `data`; no `type` or `id` is sent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The wrapper's `data`; no `type` or `id` is sent."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct NumberCallbackUrlData {
         pub attributes: NumberCallbackUrlAttributes,
@@ -1687,8 +1532,8 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
             Default::default()
         }
     }
-    ///The body that sets a number-level callback URL, in the JSON:API wrapper the draft spec and every SDK use.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The body that sets a number-level callback URL, in the JSON:API wrapper the draft spec and every SDK use."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct NumberCallbackUrlDocument {
         pub data: NumberCallbackUrlData,
@@ -1698,10 +1543,10 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
             Default::default()
         }
     }
-    ///The JSON:API type of a phone-number resource in requests; always `number`.
+    #[doc = "The JSON:API type of a phone-number resource in requests; always `number`."]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -1709,7 +1554,7 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum NumberResourceType {
         #[serde(rename = "number")]
@@ -1724,9 +1569,7 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
     }
     impl ::std::str::FromStr for NumberResourceType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "number" => Ok(Self::Number),
                 _ => Err("invalid value".into()),
@@ -1735,9 +1578,7 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
     }
     impl ::std::convert::TryFrom<&str> for NumberResourceType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1754,17 +1595,15 @@ resources use; the Python demo's and .NET model's `edge_strategy` is not.
             NumberResourceType::Number
         }
     }
-    /**Links of a list page. `self` repeats the request with `limit` and `offset`
-made explicit; `next` is present only when there is another page (message
-lists send only `next`). Documented `next` links sometimes point at another
-path or an internal host, so clients should compute the next offset rather
-than follow the link.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "Links of a list page. `self` repeats the request with `limit` and `offset`\nmade explicit; `next` is present only when there is another page (message\nlists send only `next`). Documented `next` links sometimes point at another\npath or an internal host, so clients should compute the next offset rather\nthan follow the link.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PageLinks {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            rename = "self",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
         pub self_: ::std::option::Option<::std::string::String>,
     }
     impl PageLinks {
@@ -1772,18 +1611,18 @@ than follow the link.
             Default::default()
         }
     }
-    ///A phone number on your account. List items carry no `relationships`; the single-number answers do.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A phone number on your account. List items carry no `relationships`; the single-number answers do."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct PhoneNumber {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<PhoneNumberAttributes>,
-        ///The number itself, 11-digit E.164 without `+` (a string of digits; Flowroute's spec types it integer).
+        #[doc = "The number itself, 11-digit E.164 without `+` (a string of digits; Flowroute's spec types it integer)."]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub relationships: ::std::option::Option<PhoneNumberRelationships>,
-        ///Always `number`.
+        #[doc = "Always `number`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -1792,54 +1631,51 @@ than follow the link.
             Default::default()
         }
     }
-    /**Attributes of a number on your account. The first six appear in every answer;
-the rest are sent by newer API versions (purchase answers in the v2.1 docs, the
-Go client's models) and are optional.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "Attributes of a number on your account. The first six appear in every answer;\nthe rest are sent by newer API versions (purchase answers in the v2.1 docs, the\nGo client's models) and are optional.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PhoneNumberAttributes {
-        ///Non-unique friendly name, at most 64 characters; null when unset.
+        #[doc = "Non-unique friendly name, at most 64 characters; null when unset."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<::std::string::String>,
-        ///Whether the caller's name is looked up (a charged CNAM dip) on inbound calls.
+        #[doc = "Whether the caller's name is looked up (a charged CNAM dip) on inbound calls."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cnam_lookups_enabled: ::std::option::Option<bool>,
-        ///Per-minute charge for inbound calls in US dollars.
+        #[doc = "Per-minute charge for inbound calls in US dollars."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub inbound_rate: ::std::option::Option<f64>,
-        ///ISO 3166-1 alpha-2 country of the number, for example `US`.
+        #[doc = "ISO 3166-1 alpha-2 country of the number, for example `US`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub iso_country: ::std::option::Option<::std::string::String>,
-        ///Whether SMS/MMS is enabled; stays false until a requested messaging provision has finished.
+        #[doc = "Whether SMS/MMS is enabled; stays false until a requested messaging provision has finished."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messaging_enabled: ::std::option::Option<bool>,
-        ///Recurring monthly charge in US dollars.
+        #[doc = "Recurring monthly charge in US dollars."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub monthly_cost: ::std::option::Option<f64>,
-        ///Free-text note; null in documented answers.
+        #[doc = "Free-text note; null in documented answers."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub note: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number_type: ::std::option::Option<crate::open_enums::NumberType>,
-        ///Abbreviated rate centre, lower case (for example `oradell`).
+        #[doc = "Abbreviated rate centre, lower case (for example `oradell`)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rate_center: ::std::option::Option<::std::string::String>,
-        ///Rating class, for example `local`.
+        #[doc = "Rating class, for example `local`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rate_type: ::std::option::Option<::std::string::String>,
-        ///One-time setup charge in US dollars.
+        #[doc = "One-time setup charge in US dollars."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub setup_cost: ::std::option::Option<f64>,
-        ///Two-letter state or province, lower case in examples (for example `nj`).
+        #[doc = "Two-letter state or province, lower case in examples (for example `nj`)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
-        ///Status of the number, for example `PURCHASED`.
+        #[doc = "Status of the number, for example `PURCHASED`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        ///Pricing tier the number belongs to, for example `Standard`.
+        #[doc = "Pricing tier the number belongs to, for example `Standard`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tier: ::std::option::Option<::std::string::String>,
-        ///The number, 11-digit E.164 without `+` (for example `12012673227`). Flowroute's spec types it integer; answers send a string of digits.
+        #[doc = "The number, 11-digit E.164 without `+` (for example `12012673227`). Flowroute's spec types it integer; answers send a string of digits."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -1848,8 +1684,8 @@ Go client's models) and are optional.
             Default::default()
         }
     }
-    ///One phone number with its relationships and, in `included`, the resources they point at.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One phone number with its relationships and, in `included`, the resources they point at."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct PhoneNumberDocument {
         pub data: PhoneNumber,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1862,8 +1698,8 @@ Go client's models) and are optional.
             Default::default()
         }
     }
-    ///One page of the numbers on your account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One page of the numbers on your account."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct PhoneNumberList {
         pub data: ::std::vec::Vec<PhoneNumber>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1874,11 +1710,8 @@ Go client's models) and are optional.
             Default::default()
         }
     }
-    /**What is assigned to a number. Each relationship's `data` is null when nothing
-is assigned, otherwise a resource identifier; Flowroute's spec types some of
-them as plain strings, which no answer matches.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "What is assigned to a number. Each relationship's `data` is null when nothing\nis assigned, otherwise a resource identifier; Flowroute's spec types some of\nthem as plain strings, which no answer matches.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PhoneNumberRelationships {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cnam_preset: ::std::option::Option<RelationshipToOne>,
@@ -1896,26 +1729,22 @@ them as plain strings, which no answer matches.
             Default::default()
         }
     }
-    /**Changes to one of your numbers, sent flat rather than as a JSON:API document
-(as the docs and every SDK do); include only the fields to change. The switches
-are JSON booleans as the docs' field list types them, although one docs example
-sends the string `"true"`.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Changes to one of your numbers, sent flat rather than as a JSON:API document\n(as the docs and every SDK do); include only the fields to change. The switches\nare JSON booleans as the docs' field list types them, although one docs example\nsends the string `\"true\"`.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct PhoneNumberUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<NumberAlias>,
-        ///Turn caller-name lookups (charged CNAM dips) on inbound calls on or off.
+        #[doc = "Turn caller-name lookups (charged CNAM dips) on inbound calls on or off."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cnam_lookups_enabled: ::std::option::Option<bool>,
-        ///With `messaging_enabled`, a URL Flowroute calls when the provisioning job finishes.
+        #[doc = "With `messaging_enabled`, a URL Flowroute calls when the provisioning job finishes."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messaging_callback_url: ::std::option::Option<::std::string::String>,
-        ///With `messaging_enabled`, e-mail the account contact when the provisioning job finishes.
+        #[doc = "With `messaging_enabled`, e-mail the account contact when the provisioning job finishes."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messaging_email: ::std::option::Option<bool>,
-        ///Turn SMS/MMS on or off through the Message Provision service; a failure there is answered with 207.
+        #[doc = "Turn SMS/MMS on or off through the Message Provision service; a failure there is answered with 207."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messaging_enabled: ::std::option::Option<bool>,
         #[serde(rename = "type")]
@@ -1926,13 +1755,10 @@ sends the string `"true"`.
             Default::default()
         }
     }
-    /**One port order. Flowroute documents no shape for the port-order list, so
-only the JSON:API resource frame is modelled and the attributes are kept
-as sent.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One port order. Flowroute documents no shape for the port-order list, so\nonly the JSON:API resource frame is modelled and the attributes are kept\nas sent.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct PortOrder {
-        ///The order's attributes, undocumented.
+        #[doc = "The order's attributes, undocumented."]
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub attributes: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         pub id: ::std::string::String,
@@ -1944,8 +1770,8 @@ as sent.
             Default::default()
         }
     }
-    ///A page of port orders (undocumented shape; see `PortOrder`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A page of port orders (undocumented shape; see `PortOrder`)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct PortOrderList {
         pub data: ::std::vec::Vec<PortOrder>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1956,11 +1782,8 @@ as sent.
             Default::default()
         }
     }
-    /**Body of the portability check: the numbers to check, in E.164 with the
-leading `+` (required by the docs; the Python demo's numbers without `+`
-are not accepted here).
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Body of the portability check: the numbers to check, in E.164 with the\nleading `+` (required by the docs; the Python demo's numbers without `+`\nare not accepted here).\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct PortabilityRequest {
         pub numbers: ::std::vec::Vec<::std::string::String>,
@@ -1970,19 +1793,16 @@ are not accepted here).
             Default::default()
         }
     }
-    /**The checked numbers sorted into lists, each in E.164 with `+`. A number
-can be in more than one list: an already HyperNetwork-enabled number can
-also be portable.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "The checked numbers sorted into lists, each in E.164 with `+`. A number\ncan be in more than one list: an already HyperNetwork-enabled number can\nalso be portable.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortabilityResult {
-        ///Numbers already on Flowroute's HyperNetwork.
+        #[doc = "Numbers already on Flowroute's HyperNetwork."]
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub hypernetwork_enabled: ::std::vec::Vec<::std::string::String>,
-        ///Numbers that cannot be ported.
+        #[doc = "Numbers that cannot be ported."]
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub nonportable: ::std::vec::Vec<::std::string::String>,
-        ///Numbers that can be ported to Flowroute.
+        #[doc = "Numbers that can be ported to Flowroute."]
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub portable: ::std::vec::Vec<::std::string::String>,
     }
@@ -1991,8 +1811,8 @@ also be portable.
             Default::default()
         }
     }
-    ///The answer to a portability check.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The answer to a portability check."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct PortabilityResultDocument {
         pub data: PortabilityResult,
     }
@@ -2001,16 +1821,16 @@ also be portable.
             Default::default()
         }
     }
-    ///A number in Flowroute's inventory; `links.related` is the path that purchases it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A number in Flowroute's inventory; `links.related` is the path that purchases it."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct PurchasablePhoneNumber {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<PurchasablePhoneNumberAttributes>,
-        ///The number itself, 11-digit E.164 without `+`.
+        #[doc = "The number itself, 11-digit E.164 without `+`."]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///Always `number`.
+        #[doc = "Always `number`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -2019,40 +1839,36 @@ also be portable.
             Default::default()
         }
     }
-    /**Attributes of a number you can buy. `value`, `number_type`, `rate_center`,
-`state`, `monthly_cost` and `setup_cost` are documented; the rest come from the
-community Go client's model. The Go client also reports `state` and
-`rate_center` as sometimes null.
-*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "Attributes of a number you can buy. `value`, `number_type`, `rate_center`,\n`state`, `monthly_cost` and `setup_cost` are documented; the rest come from the\ncommunity Go client's model. The Go client also reports `state` and\n`rate_center` as sometimes null.\n"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PurchasablePhoneNumberAttributes {
-        ///Per-minute charge for inbound calls in US dollars.
+        #[doc = "Per-minute charge for inbound calls in US dollars."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub inbound_rate: ::std::option::Option<f64>,
-        ///ISO 3166-1 alpha-2 country of the number.
+        #[doc = "ISO 3166-1 alpha-2 country of the number."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub iso_country: ::std::option::Option<::std::string::String>,
-        ///Recurring monthly charge in US dollars.
+        #[doc = "Recurring monthly charge in US dollars."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub monthly_cost: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number_type: ::std::option::Option<crate::open_enums::NumberType>,
-        ///Abbreviated rate centre, lower case (for example `nwyrcyzn01`).
+        #[doc = "Abbreviated rate centre, lower case (for example `nwyrcyzn01`)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rate_center: ::std::option::Option<::std::string::String>,
-        ///Rating class, for example `local`.
+        #[doc = "Rating class, for example `local`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rate_type: ::std::option::Option<::std::string::String>,
-        ///One-time setup charge in US dollars.
+        #[doc = "One-time setup charge in US dollars."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub setup_cost: ::std::option::Option<f64>,
-        ///Two-letter state or province, lower case in examples.
+        #[doc = "Two-letter state or province, lower case in examples."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
-        ///Pricing tier, for example `Standard`.
+        #[doc = "Pricing tier, for example `Standard`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tier: ::std::option::Option<::std::string::String>,
-        ///The number, 11-digit E.164 without `+` (a string of digits; Flowroute's spec types it integer).
+        #[doc = "The number, 11-digit E.164 without `+` (a string of digits; Flowroute's spec types it integer)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -2061,8 +1877,8 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///One page of purchasable numbers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One page of purchasable numbers."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct PurchasablePhoneNumberList {
         pub data: ::std::vec::Vec<PurchasablePhoneNumber>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2073,8 +1889,8 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///A to-many relationship.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "A to-many relationship."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RelationshipToMany {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<ResourceIdentifier>,
@@ -2084,8 +1900,8 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///A to-one relationship; `data` is null when nothing is assigned.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "A to-one relationship; `data` is null when nothing is assigned."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RelationshipToOne {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<ResourceIdentifier>,
@@ -2095,8 +1911,8 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///A reference to another resource.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A reference to another resource."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceIdentifier {
         pub id: ::std::string::String,
         #[serde(rename = "type")]
@@ -2107,16 +1923,16 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///An inbound voice route.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "An inbound voice route."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct Route {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<RouteAttributes>,
-        ///Route id, a string of digits (`0` is the built-in `sip-reg` route). The docs type it integer; answers send a string.
+        #[doc = "Route id, a string of digits (`0` is the built-in `sip-reg` route). The docs type it integer; answers send a string."]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///Always `route`.
+        #[doc = "Always `route`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -2125,11 +1941,11 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///The route to assign, by id. The docs' field list calls the id `route_id`, but their example, the spec and every SDK send `id`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The route to assign, by id. The docs' field list calls the id `route_id`, but their example, the spec and every SDK send `id`."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct RouteAssignmentData {
-        ///Id of the route, as in the route's `id`.
+        #[doc = "Id of the route, as in the route's `id`."]
         pub id: ::std::string::String,
         #[serde(rename = "type")]
         pub type_: RouteResourceType,
@@ -2139,8 +1955,8 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///Request body assigning an existing route to a number as its primary or failover route.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Request body assigning an existing route to a number as its primary or failover route."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct RouteAssignmentDocument {
         pub data: RouteAssignmentData,
@@ -2150,18 +1966,18 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///Attributes of an inbound voice route.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "Attributes of an inbound voice route."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RouteAttributes {
-        ///Unique friendly name of the route.
+        #[doc = "Unique friendly name of the route."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<::std::string::String>,
-        ///Id of the edge strategy (point of presence) calls are sent from; null or absent when none is pinned.
+        #[doc = "Id of the edge strategy (point of presence) calls are sent from; null or absent when none is pinned."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub edge_strategy_id: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub route_type: ::std::option::Option<crate::open_enums::RouteType>,
-        ///Where calls go, in the format of `route_type` (see `NewRouteAttributes`); null for the built-in `sip-reg` route.
+        #[doc = "Where calls go, in the format of `route_type` (see `NewRouteAttributes`); null for the built-in `sip-reg` route."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -2170,8 +1986,8 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///One route, as answered when a route is created or updated.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One route, as answered when a route is created or updated."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct RouteDocument {
         pub data: Route,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2182,8 +1998,8 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///One page of inbound voice routes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One page of inbound voice routes."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct RouteList {
         pub data: ::std::vec::Vec<Route>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2194,10 +2010,10 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///The JSON:API type of a route resource in requests; always `route`.
+    #[doc = "The JSON:API type of a route resource in requests; always `route`."]
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
         Clone,
         Copy,
         Debug,
@@ -2205,7 +2021,7 @@ community Go client's model. The Go client also reports `state` and
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
     )]
     pub enum RouteResourceType {
         #[serde(rename = "route")]
@@ -2220,9 +2036,7 @@ community Go client's model. The Go client also reports `state` and
     }
     impl ::std::str::FromStr for RouteResourceType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "route" => Ok(Self::Route),
                 _ => Err("invalid value".into()),
@@ -2231,9 +2045,7 @@ community Go client's model. The Go client also reports `state` and
     }
     impl ::std::convert::TryFrom<&str> for RouteResourceType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -2250,19 +2062,19 @@ community Go client's model. The Go client also reports `state` and
             RouteResourceType::Route
         }
     }
-    ///Route attributes to change; omit those to keep. Formats as for `NewRouteAttributes`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "Route attributes to change; omit those to keep. Formats as for `NewRouteAttributes`."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct RouteUpdateAttributes {
-        ///New unique friendly name.
+        #[doc = "New unique friendly name."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alias: ::std::option::Option<::std::string::String>,
-        ///Id of the edge strategy (point of presence) to send calls from.
+        #[doc = "Id of the edge strategy (point of presence) to send calls from."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub edge_strategy_id: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub route_type: ::std::option::Option<crate::open_enums::RouteType>,
-        ///New destination, in the format of `route_type`.
+        #[doc = "New destination, in the format of `route_type`."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -2271,8 +2083,8 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///The changes to make to the route.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "The changes to make to the route."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct RouteUpdateData {
         pub attributes: RouteUpdateAttributes,
@@ -2284,8 +2096,8 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///Request body changing an inbound voice route.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "Request body changing an inbound voice route."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct RouteUpdateDocument {
         pub data: RouteUpdateData,
@@ -2295,12 +2107,15 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///Links of a single resource.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[doc = "Links of a single resource."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SelfLinks {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub related: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            rename = "self",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
         pub self_: ::std::option::Option<::std::string::String>,
     }
     impl SelfLinks {
@@ -2308,14 +2123,14 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///A pricing tier holding purchasable numbers; `links.related` lists its numbers, with the tier name URL-encoded.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "A pricing tier holding purchasable numbers; `links.related` lists its numbers, with the tier name URL-encoded."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct Tier {
-        ///The tier's human-readable name, for example `Standard`.
+        #[doc = "The tier's human-readable name, for example `Standard`."]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
-        ///Always `tier`.
+        #[doc = "Always `tier`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
@@ -2324,8 +2139,8 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    ///One page of pricing tiers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[doc = "One page of pricing tiers."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, PartialEq)]
     pub struct TierList {
         pub data: ::std::vec::Vec<Tier>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2336,7 +2151,7 @@ community Go client's model. The Go client also reports `state` and
             Default::default()
         }
     }
-    /// Types for composing complex structures.
+    #[doc = " Types for composing complex structures."]
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct AvailableCode {
@@ -2374,9 +2189,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -2386,9 +2199,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -2415,10 +2226,8 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct AvailableCodeList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::AvailableCode>,
-                ::std::string::String,
-            >,
+            data:
+                ::std::result::Result<::std::vec::Vec<super::AvailableCode>, ::std::string::String>,
             links: ::std::result::Result<
                 ::std::option::Option<super::PageLinks>,
                 ::std::string::String,
@@ -2440,9 +2249,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -2452,9 +2259,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -2496,16 +2301,12 @@ community Go client's model. The Go client also reports `state` and
         impl Callback {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CallbackAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::CallbackAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -2515,9 +2316,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -2572,9 +2371,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.api_version = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for api_version: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for api_version: {e}"));
                 self
             }
             pub fn callback_url<T>(mut self, value: T) -> Self
@@ -2584,9 +2381,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.callback_url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for callback_url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for callback_url: {e}"));
                 self
             }
             pub fn product<T>(mut self, value: T) -> Self
@@ -2596,9 +2391,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.product = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for product: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for product: {e}"));
                 self
             }
         }
@@ -2642,9 +2435,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
@@ -2658,15 +2449,14 @@ community Go client's model. The Go client also reports `state` and
         }
         impl ::std::convert::From<super::CallbackDocument> for CallbackDocument {
             fn from(value: super::CallbackDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CallbackUrlBody {
-            callback_url: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            callback_url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CallbackUrlBody {
             fn default() -> Self {
@@ -2683,9 +2473,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.callback_url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for callback_url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for callback_url: {e}"));
                 self
             }
         }
@@ -2732,16 +2520,12 @@ community Go client's model. The Go client also reports `state` and
         impl CdrExport {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CdrExportAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::CdrExportAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -2761,9 +2545,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -2773,9 +2555,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -2804,10 +2584,8 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct CdrExportAttributes {
-            billed_minutes: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            billed_minutes:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             call_subtotal: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2844,10 +2622,7 @@ community Go client's model. The Go client also reports `state` and
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
-            num_calls: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            num_calls: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             requested_at: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -2892,13 +2667,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.billed_minutes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for billed_minutes: {e}"
-                        )
-                    });
+                self.billed_minutes = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for billed_minutes: {e}")
+                });
                 self
             }
             pub fn call_subtotal<T>(mut self, value: T) -> Self
@@ -2908,9 +2679,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.call_subtotal = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for call_subtotal: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for call_subtotal: {e}"));
                 self
             }
             pub fn callback_url<T>(mut self, value: T) -> Self
@@ -2920,9 +2689,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.callback_url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for callback_url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for callback_url: {e}"));
                 self
             }
             pub fn ccrf<T>(mut self, value: T) -> Self
@@ -2932,9 +2699,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.ccrf = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ccrf: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for ccrf: {e}"));
                 self
             }
             pub fn cnamlookup_fees<T>(mut self, value: T) -> Self
@@ -2942,13 +2707,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cnamlookup_fees = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cnamlookup_fees: {e}"
-                        )
-                    });
+                self.cnamlookup_fees = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for cnamlookup_fees: {e}")
+                });
                 self
             }
             pub fn connect_fees<T>(mut self, value: T) -> Self
@@ -2958,9 +2719,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.connect_fees = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for connect_fees: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for connect_fees: {e}"));
                 self
             }
             pub fn created_at<T>(mut self, value: T) -> Self
@@ -2970,9 +2729,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
                 self
             }
             pub fn download_url<T>(mut self, value: T) -> Self
@@ -2982,9 +2739,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.download_url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for download_url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for download_url: {e}"));
                 self
             }
             pub fn expires_at<T>(mut self, value: T) -> Self
@@ -2994,25 +2749,19 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.expires_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expires_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for expires_at: {e}"));
                 self
             }
             pub fn filter_parameters<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
-                self.filter_parameters = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for filter_parameters: {e}"
-                        )
-                    });
+                self.filter_parameters = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for filter_parameters: {e}")
+                });
                 self
             }
             pub fn num_calls<T>(mut self, value: T) -> Self
@@ -3022,9 +2771,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.num_calls = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for num_calls: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for num_calls: {e}"));
                 self
             }
             pub fn requested_at<T>(mut self, value: T) -> Self
@@ -3034,23 +2781,19 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.requested_at = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for requested_at: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for requested_at: {e}"));
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::open_enums::CdrExportStatus>,
-                >,
+                        ::std::option::Option<crate::open_enums::CdrExportStatus>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
             pub fn total_cost<T>(mut self, value: T) -> Self
@@ -3060,9 +2803,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.total_cost = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_cost: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for total_cost: {e}"));
                 self
             }
             pub fn usf_fees<T>(mut self, value: T) -> Self
@@ -3072,14 +2813,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.usf_fees = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usf_fees: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for usf_fees: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<CdrExportAttributes>
-        for super::CdrExportAttributes {
+        impl ::std::convert::TryFrom<CdrExportAttributes> for super::CdrExportAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CdrExportAttributes,
@@ -3148,9 +2886,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -3160,9 +2896,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -3212,9 +2946,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -3224,9 +2956,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -3267,10 +2997,8 @@ community Go client's model. The Go client also reports `state` and
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            duration_greater_than: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            duration_greater_than:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             number_aliases: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
@@ -3279,14 +3007,10 @@ community Go client's model. The Go client also reports `state` and
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            start_call_end_time: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            start_call_start_time: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            start_call_end_time:
+                ::std::result::Result<::std::string::String, ::std::string::String>,
+            start_call_start_time:
+                ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CdrFilterParameters {
             fn default() -> Self {
@@ -3299,10 +3023,10 @@ community Go client's model. The Go client also reports `state` and
                     number_aliases: Ok(Default::default()),
                     number_aliases_contains: Ok(Default::default()),
                     start_call_end_time: Err(
-                        "no value supplied for start_call_end_time".to_string(),
+                        "no value supplied for start_call_end_time".to_string()
                     ),
                     start_call_start_time: Err(
-                        "no value supplied for start_call_start_time".to_string(),
+                        "no value supplied for start_call_start_time".to_string()
                     ),
                 }
             }
@@ -3315,9 +3039,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.caller_ip = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for caller_ip: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for caller_ip: {e}"));
                 self
             }
             pub fn callerid_numbers<T>(mut self, value: T) -> Self
@@ -3325,13 +3047,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.callerid_numbers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for callerid_numbers: {e}"
-                        )
-                    });
+                self.callerid_numbers = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for callerid_numbers: {e}")
+                });
                 self
             }
             pub fn custom_x_tags<T>(mut self, value: T) -> Self
@@ -3341,9 +3059,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.custom_x_tags = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for custom_x_tags: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for custom_x_tags: {e}"));
                 self
             }
             pub fn destination_numbers<T>(mut self, value: T) -> Self
@@ -3351,13 +3067,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.destination_numbers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for destination_numbers: {e}"
-                        )
-                    });
+                self.destination_numbers = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for destination_numbers: {e}")
+                });
                 self
             }
             pub fn duration_greater_than<T>(mut self, value: T) -> Self
@@ -3365,13 +3077,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.duration_greater_than = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for duration_greater_than: {e}"
-                        )
-                    });
+                self.duration_greater_than = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for duration_greater_than: {e}")
+                });
                 self
             }
             pub fn number_aliases<T>(mut self, value: T) -> Self
@@ -3379,13 +3087,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.number_aliases = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for number_aliases: {e}"
-                        )
-                    });
+                self.number_aliases = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for number_aliases: {e}")
+                });
                 self
             }
             pub fn number_aliases_contains<T>(mut self, value: T) -> Self
@@ -3393,13 +3097,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.number_aliases_contains = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for number_aliases_contains: {e}"
-                        )
-                    });
+                self.number_aliases_contains = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for number_aliases_contains: {e}")
+                });
                 self
             }
             pub fn start_call_end_time<T>(mut self, value: T) -> Self
@@ -3407,13 +3107,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.start_call_end_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for start_call_end_time: {e}"
-                        )
-                    });
+                self.start_call_end_time = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for start_call_end_time: {e}")
+                });
                 self
             }
             pub fn start_call_start_time<T>(mut self, value: T) -> Self
@@ -3421,18 +3117,13 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
-                self.start_call_start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for start_call_start_time: {e}"
-                        )
-                    });
+                self.start_call_start_time = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for start_call_start_time: {e}")
+                });
                 self
             }
         }
-        impl ::std::convert::TryFrom<CdrFilterParameters>
-        for super::CdrFilterParameters {
+        impl ::std::convert::TryFrom<CdrFilterParameters> for super::CdrFilterParameters {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CdrFilterParameters,
@@ -3501,9 +3192,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3523,23 +3212,17 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CnamRelationships>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::CnamRelationships>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for relationships: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -3549,17 +3232,13 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<Cnam> for super::Cnam {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Cnam,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Cnam) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     attributes: value.attributes?,
                     id: value.id?,
@@ -3604,16 +3283,12 @@ community Go client's model. The Go client also reports `state` and
         impl CnamAssociation {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CnamAssociationAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::CnamAssociationAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -3633,9 +3308,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -3682,14 +3355,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.date_created = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for date_created: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for date_created: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<CnamAssociationAttributes>
-        for super::CnamAssociationAttributes {
+        impl ::std::convert::TryFrom<CnamAssociationAttributes> for super::CnamAssociationAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CnamAssociationAttributes,
@@ -3699,8 +3369,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::CnamAssociationAttributes>
-        for CnamAssociationAttributes {
+        impl ::std::convert::From<super::CnamAssociationAttributes> for CnamAssociationAttributes {
             fn from(value: super::CnamAssociationAttributes) -> Self {
                 Self {
                     date_created: Ok(value.date_created),
@@ -3726,14 +3395,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<CnamAssociationDocument>
-        for super::CnamAssociationDocument {
+        impl ::std::convert::TryFrom<CnamAssociationDocument> for super::CnamAssociationDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CnamAssociationDocument,
@@ -3741,10 +3407,11 @@ community Go client's model. The Go client also reports `state` and
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::CnamAssociationDocument>
-        for CnamAssociationDocument {
+        impl ::std::convert::From<super::CnamAssociationDocument> for CnamAssociationDocument {
             fn from(value: super::CnamAssociationDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -3757,10 +3424,7 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            is_approved: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            is_approved: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             rejection_reason: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -3787,13 +3451,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.approval_datetime = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for approval_datetime: {e}"
-                        )
-                    });
+                self.approval_datetime = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for approval_datetime: {e}")
+                });
                 self
             }
             pub fn creation_datetime<T>(mut self, value: T) -> Self
@@ -3801,13 +3461,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.creation_datetime = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for creation_datetime: {e}"
-                        )
-                    });
+                self.creation_datetime = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for creation_datetime: {e}")
+                });
                 self
             }
             pub fn is_approved<T>(mut self, value: T) -> Self
@@ -3817,9 +3473,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.is_approved = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_approved: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for is_approved: {e}"));
                 self
             }
             pub fn rejection_reason<T>(mut self, value: T) -> Self
@@ -3827,13 +3481,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.rejection_reason = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for rejection_reason: {e}"
-                        )
-                    });
+                self.rejection_reason = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for rejection_reason: {e}")
+                });
                 self
             }
             pub fn value<T>(mut self, value: T) -> Self
@@ -3843,9 +3493,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.value = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
                 self
             }
         }
@@ -3903,9 +3551,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -3915,9 +3561,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -3927,9 +3571,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -3981,15 +3623,13 @@ community Go client's model. The Go client also reports `state` and
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4009,9 +3649,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -4021,9 +3659,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -4052,10 +3688,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct CnamList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Cnam>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::Cnam>, ::std::string::String>,
             links: ::std::result::Result<
                 ::std::option::Option<super::PageLinks>,
                 ::std::string::String,
@@ -4077,9 +3710,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -4089,9 +3720,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -4131,16 +3760,12 @@ community Go client's model. The Go client also reports `state` and
         impl CnamRelationships {
             pub fn numbers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RelationshipToMany>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::RelationshipToMany>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.numbers = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for numbers: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for numbers: {e}"));
                 self
             }
         }
@@ -4149,20 +3774,21 @@ community Go client's model. The Go client also reports `state` and
             fn try_from(
                 value: CnamRelationships,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { numbers: value.numbers? })
+                Ok(Self {
+                    numbers: value.numbers?,
+                })
             }
         }
         impl ::std::convert::From<super::CnamRelationships> for CnamRelationships {
             fn from(value: super::CnamRelationships) -> Self {
-                Self { numbers: Ok(value.numbers) }
+                Self {
+                    numbers: Ok(value.numbers),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CnamUpdateAttributes {
-            value: ::std::result::Result<
-                super::CnamUpdateAttributesValue,
-                ::std::string::String,
-            >,
+            value: ::std::result::Result<super::CnamUpdateAttributesValue, ::std::string::String>,
         }
         impl ::std::default::Default for CnamUpdateAttributes {
             fn default() -> Self {
@@ -4179,32 +3805,30 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.value = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<CnamUpdateAttributes>
-        for super::CnamUpdateAttributes {
+        impl ::std::convert::TryFrom<CnamUpdateAttributes> for super::CnamUpdateAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CnamUpdateAttributes,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { value: value.value? })
+                Ok(Self {
+                    value: value.value?,
+                })
             }
         }
         impl ::std::convert::From<super::CnamUpdateAttributes> for CnamUpdateAttributes {
             fn from(value: super::CnamUpdateAttributes) -> Self {
-                Self { value: Ok(value.value) }
+                Self {
+                    value: Ok(value.value),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CnamUpdateData {
-            attributes: ::std::result::Result<
-                super::CnamUpdateAttributes,
-                ::std::string::String,
-            >,
+            attributes: ::std::result::Result<super::CnamUpdateAttributes, ::std::string::String>,
             type_: ::std::result::Result<super::CnamResourceType, ::std::string::String>,
         }
         impl ::std::default::Default for CnamUpdateData {
@@ -4223,9 +3847,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -4235,9 +3857,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -4279,9 +3899,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
@@ -4295,15 +3913,14 @@ community Go client's model. The Go client also reports `state` and
         }
         impl ::std::convert::From<super::CnamUpdateDocument> for CnamUpdateDocument {
             fn from(value: super::CnamUpdateDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct DeliveryReceipt {
-            level: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
+            level: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
             status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4340,9 +3957,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.level = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for level: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for level: {e}"));
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -4352,9 +3967,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
             pub fn status_code<T>(mut self, value: T) -> Self
@@ -4364,9 +3977,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.status_code = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status_code: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for status_code: {e}"));
                 self
             }
             pub fn status_code_description<T>(mut self, value: T) -> Self
@@ -4374,27 +3985,21 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status_code_description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for status_code_description: {e}"
-                        )
-                    });
+                self.status_code_description = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for status_code_description: {e}")
+                });
                 self
             }
             pub fn timestamp<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.timestamp = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for timestamp: {e}"));
                 self
             }
         }
@@ -4429,10 +4034,7 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            level: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
+            level: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
             status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4470,9 +4072,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.body = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for body: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for body: {e}"));
                 self
             }
             pub fn level<T>(mut self, value: T) -> Self
@@ -4482,9 +4082,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.level = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for level: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for level: {e}"));
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -4494,9 +4092,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
             pub fn status_code<T>(mut self, value: T) -> Self
@@ -4506,9 +4102,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.status_code = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status_code: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for status_code: {e}"));
                 self
             }
             pub fn status_code_description<T>(mut self, value: T) -> Self
@@ -4516,32 +4110,25 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.status_code_description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for status_code_description: {e}"
-                        )
-                    });
+                self.status_code_description = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for status_code_description: {e}")
+                });
                 self
             }
             pub fn timestamp<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.timestamp = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for timestamp: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeliveryReceiptAttributes>
-        for super::DeliveryReceiptAttributes {
+        impl ::std::convert::TryFrom<DeliveryReceiptAttributes> for super::DeliveryReceiptAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DeliveryReceiptAttributes,
@@ -4556,8 +4143,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::DeliveryReceiptAttributes>
-        for DeliveryReceiptAttributes {
+        impl ::std::convert::From<super::DeliveryReceiptAttributes> for DeliveryReceiptAttributes {
             fn from(value: super::DeliveryReceiptAttributes) -> Self {
                 Self {
                     body: Ok(value.body),
@@ -4595,16 +4181,12 @@ community Go client's model. The Go client also reports `state` and
         impl DeliveryReceiptData {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DeliveryReceiptAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::DeliveryReceiptAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4624,9 +4206,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -4636,14 +4216,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeliveryReceiptData>
-        for super::DeliveryReceiptData {
+        impl ::std::convert::TryFrom<DeliveryReceiptData> for super::DeliveryReceiptData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DeliveryReceiptData,
@@ -4668,10 +4245,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct DeliveryReceiptDocument {
-            data: ::std::result::Result<
-                super::DeliveryReceiptData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::DeliveryReceiptData, ::std::string::String>,
         }
         impl ::std::default::Default for DeliveryReceiptDocument {
             fn default() -> Self {
@@ -4688,14 +4262,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<DeliveryReceiptDocument>
-        for super::DeliveryReceiptDocument {
+        impl ::std::convert::TryFrom<DeliveryReceiptDocument> for super::DeliveryReceiptDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DeliveryReceiptDocument,
@@ -4703,10 +4274,11 @@ community Go client's model. The Go client also reports `state` and
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::DeliveryReceiptDocument>
-        for DeliveryReceiptDocument {
+        impl ::std::convert::From<super::DeliveryReceiptDocument> for DeliveryReceiptDocument {
             fn from(value: super::DeliveryReceiptDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -4735,16 +4307,12 @@ community Go client's model. The Go client also reports `state` and
         impl E911Address {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::E911AddressAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::E911AddressAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -4764,9 +4332,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -4776,9 +4342,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -4877,9 +4441,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.address_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for address_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for address_type: {e}"));
                 self
             }
             pub fn address_type_number<T>(mut self, value: T) -> Self
@@ -4887,13 +4449,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.address_type_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for address_type_number: {e}"
-                        )
-                    });
+                self.address_type_number = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for address_type_number: {e}")
+                });
                 self
             }
             pub fn city<T>(mut self, value: T) -> Self
@@ -4903,9 +4461,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.city = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for city: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for city: {e}"));
                 self
             }
             pub fn country<T>(mut self, value: T) -> Self
@@ -4915,9 +4471,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.country = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for country: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for country: {e}"));
                 self
             }
             pub fn first_name<T>(mut self, value: T) -> Self
@@ -4927,9 +4481,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.first_name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for first_name: {e}"));
                 self
             }
             pub fn label<T>(mut self, value: T) -> Self
@@ -4939,9 +4491,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.label = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
                 self
             }
             pub fn last_name<T>(mut self, value: T) -> Self
@@ -4951,9 +4501,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.last_name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for last_name: {e}"));
                 self
             }
             pub fn state<T>(mut self, value: T) -> Self
@@ -4963,9 +4511,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for state: {e}"));
                 self
             }
             pub fn street_name<T>(mut self, value: T) -> Self
@@ -4975,9 +4521,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.street_name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for street_name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for street_name: {e}"));
                 self
             }
             pub fn street_number<T>(mut self, value: T) -> Self
@@ -4987,9 +4531,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.street_number = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for street_number: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for street_number: {e}"));
                 self
             }
             pub fn zip<T>(mut self, value: T) -> Self
@@ -4999,14 +4541,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.zip = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for zip: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for zip: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<E911AddressAttributes>
-        for super::E911AddressAttributes {
+        impl ::std::convert::TryFrom<E911AddressAttributes> for super::E911AddressAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: E911AddressAttributes,
@@ -5026,8 +4565,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::E911AddressAttributes>
-        for E911AddressAttributes {
+        impl ::std::convert::From<super::E911AddressAttributes> for E911AddressAttributes {
             fn from(value: super::E911AddressAttributes) -> Self {
                 Self {
                     address_type: Ok(value.address_type),
@@ -5063,14 +4601,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<E911AddressDocument>
-        for super::E911AddressDocument {
+        impl ::std::convert::TryFrom<E911AddressDocument> for super::E911AddressDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: E911AddressDocument,
@@ -5080,7 +4615,9 @@ community Go client's model. The Go client also reports `state` and
         }
         impl ::std::convert::From<super::E911AddressDocument> for E911AddressDocument {
             fn from(value: super::E911AddressDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -5094,28 +4631,13 @@ community Go client's model. The Go client also reports `state` and
                 ::std::string::String,
             >,
             city: ::std::result::Result<::std::string::String, ::std::string::String>,
-            country: ::std::result::Result<
-                crate::open_enums::E911Country,
-                ::std::string::String,
-            >,
-            first_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            country: ::std::result::Result<crate::open_enums::E911Country, ::std::string::String>,
+            first_name: ::std::result::Result<::std::string::String, ::std::string::String>,
             label: ::std::result::Result<::std::string::String, ::std::string::String>,
-            last_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            last_name: ::std::result::Result<::std::string::String, ::std::string::String>,
             state: ::std::result::Result<::std::string::String, ::std::string::String>,
-            street_name: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            street_number: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            street_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            street_number: ::std::result::Result<::std::string::String, ::std::string::String>,
             zip: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for E911AddressInput {
@@ -5130,9 +4652,7 @@ community Go client's model. The Go client also reports `state` and
                     last_name: Err("no value supplied for last_name".to_string()),
                     state: Err("no value supplied for state".to_string()),
                     street_name: Err("no value supplied for street_name".to_string()),
-                    street_number: Err(
-                        "no value supplied for street_number".to_string(),
-                    ),
+                    street_number: Err("no value supplied for street_number".to_string()),
                     zip: Err("no value supplied for zip".to_string()),
                 }
             }
@@ -5141,15 +4661,13 @@ community Go client's model. The Go client also reports `state` and
             pub fn address_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::open_enums::E911AddressType>,
-                >,
+                        ::std::option::Option<crate::open_enums::E911AddressType>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.address_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for address_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for address_type: {e}"));
                 self
             }
             pub fn address_type_number<T>(mut self, value: T) -> Self
@@ -5157,13 +4675,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.address_type_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for address_type_number: {e}"
-                        )
-                    });
+                self.address_type_number = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for address_type_number: {e}")
+                });
                 self
             }
             pub fn city<T>(mut self, value: T) -> Self
@@ -5173,9 +4687,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.city = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for city: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for city: {e}"));
                 self
             }
             pub fn country<T>(mut self, value: T) -> Self
@@ -5185,9 +4697,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.country = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for country: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for country: {e}"));
                 self
             }
             pub fn first_name<T>(mut self, value: T) -> Self
@@ -5197,9 +4707,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.first_name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for first_name: {e}"));
                 self
             }
             pub fn label<T>(mut self, value: T) -> Self
@@ -5209,9 +4717,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.label = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
                 self
             }
             pub fn last_name<T>(mut self, value: T) -> Self
@@ -5221,9 +4727,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.last_name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for last_name: {e}"));
                 self
             }
             pub fn state<T>(mut self, value: T) -> Self
@@ -5233,9 +4737,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for state: {e}"));
                 self
             }
             pub fn street_name<T>(mut self, value: T) -> Self
@@ -5245,9 +4747,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.street_name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for street_name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for street_name: {e}"));
                 self
             }
             pub fn street_number<T>(mut self, value: T) -> Self
@@ -5257,9 +4757,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.street_number = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for street_number: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for street_number: {e}"));
                 self
             }
             pub fn zip<T>(mut self, value: T) -> Self
@@ -5269,9 +4767,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.zip = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for zip: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for zip: {e}"));
                 self
             }
         }
@@ -5314,10 +4810,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct E911AddressInputData {
-            attributes: ::std::result::Result<
-                super::E911AddressInput,
-                ::std::string::String,
-            >,
+            attributes: ::std::result::Result<super::E911AddressInput, ::std::string::String>,
             type_: ::std::result::Result<super::E911ResourceType, ::std::string::String>,
         }
         impl ::std::default::Default for E911AddressInputData {
@@ -5336,9 +4829,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -5348,14 +4839,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<E911AddressInputData>
-        for super::E911AddressInputData {
+        impl ::std::convert::TryFrom<E911AddressInputData> for super::E911AddressInputData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: E911AddressInputData,
@@ -5376,10 +4864,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct E911AddressInputDocument {
-            data: ::std::result::Result<
-                super::E911AddressInputData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::E911AddressInputData, ::std::string::String>,
         }
         impl ::std::default::Default for E911AddressInputDocument {
             fn default() -> Self {
@@ -5396,14 +4881,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<E911AddressInputDocument>
-        for super::E911AddressInputDocument {
+        impl ::std::convert::TryFrom<E911AddressInputDocument> for super::E911AddressInputDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: E911AddressInputDocument,
@@ -5411,18 +4893,16 @@ community Go client's model. The Go client also reports `state` and
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::E911AddressInputDocument>
-        for E911AddressInputDocument {
+        impl ::std::convert::From<super::E911AddressInputDocument> for E911AddressInputDocument {
             fn from(value: super::E911AddressInputDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct E911AddressList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::E911Address>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::E911Address>, ::std::string::String>,
             links: ::std::result::Result<
                 ::std::option::Option<super::PageLinks>,
                 ::std::string::String,
@@ -5444,9 +4924,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -5456,9 +4934,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -5549,15 +5025,13 @@ community Go client's model. The Go client also reports `state` and
             pub fn address_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::open_enums::E911AddressType>,
-                >,
+                        ::std::option::Option<crate::open_enums::E911AddressType>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.address_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for address_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for address_type: {e}"));
                 self
             }
             pub fn address_type_number<T>(mut self, value: T) -> Self
@@ -5565,13 +5039,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.address_type_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for address_type_number: {e}"
-                        )
-                    });
+                self.address_type_number = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for address_type_number: {e}")
+                });
                 self
             }
             pub fn city<T>(mut self, value: T) -> Self
@@ -5581,23 +5051,17 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.city = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for city: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for city: {e}"));
                 self
             }
             pub fn country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::open_enums::E911Country>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<crate::open_enums::E911Country>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for country: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for country: {e}"));
                 self
             }
             pub fn first_name<T>(mut self, value: T) -> Self
@@ -5607,9 +5071,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.first_name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for first_name: {e}"));
                 self
             }
             pub fn label<T>(mut self, value: T) -> Self
@@ -5619,9 +5081,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.label = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for label: {e}"));
                 self
             }
             pub fn last_name<T>(mut self, value: T) -> Self
@@ -5631,9 +5091,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.last_name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for last_name: {e}"));
                 self
             }
             pub fn state<T>(mut self, value: T) -> Self
@@ -5643,9 +5101,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for state: {e}"));
                 self
             }
             pub fn street_name<T>(mut self, value: T) -> Self
@@ -5655,9 +5111,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.street_name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for street_name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for street_name: {e}"));
                 self
             }
             pub fn street_number<T>(mut self, value: T) -> Self
@@ -5667,9 +5121,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.street_number = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for street_number: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for street_number: {e}"));
                 self
             }
             pub fn zip<T>(mut self, value: T) -> Self
@@ -5679,9 +5131,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.zip = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for zip: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for zip: {e}"));
                 self
             }
         }
@@ -5724,10 +5174,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct E911AddressUpdateData {
-            attributes: ::std::result::Result<
-                super::E911AddressUpdate,
-                ::std::string::String,
-            >,
+            attributes: ::std::result::Result<super::E911AddressUpdate, ::std::string::String>,
             type_: ::std::result::Result<super::E911ResourceType, ::std::string::String>,
         }
         impl ::std::default::Default for E911AddressUpdateData {
@@ -5746,9 +5193,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -5758,14 +5203,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<E911AddressUpdateData>
-        for super::E911AddressUpdateData {
+        impl ::std::convert::TryFrom<E911AddressUpdateData> for super::E911AddressUpdateData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: E911AddressUpdateData,
@@ -5776,8 +5218,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::E911AddressUpdateData>
-        for E911AddressUpdateData {
+        impl ::std::convert::From<super::E911AddressUpdateData> for E911AddressUpdateData {
             fn from(value: super::E911AddressUpdateData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -5787,10 +5228,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct E911AddressUpdateDocument {
-            data: ::std::result::Result<
-                super::E911AddressUpdateData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::E911AddressUpdateData, ::std::string::String>,
         }
         impl ::std::default::Default for E911AddressUpdateDocument {
             fn default() -> Self {
@@ -5807,14 +5245,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<E911AddressUpdateDocument>
-        for super::E911AddressUpdateDocument {
+        impl ::std::convert::TryFrom<E911AddressUpdateDocument> for super::E911AddressUpdateDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: E911AddressUpdateDocument,
@@ -5822,10 +5257,11 @@ community Go client's model. The Go client also reports `state` and
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::E911AddressUpdateDocument>
-        for E911AddressUpdateDocument {
+        impl ::std::convert::From<super::E911AddressUpdateDocument> for E911AddressUpdateDocument {
             fn from(value: super::E911AddressUpdateDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -5855,15 +5291,13 @@ community Go client's model. The Go client also reports `state` and
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::E911AssignedNumberAttributes>,
-                >,
+                        ::std::option::Option<super::E911AssignedNumberAttributes>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -5883,9 +5317,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -5895,9 +5327,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -5951,9 +5381,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.alias = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for alias: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for alias: {e}"));
                 self
             }
             pub fn value<T>(mut self, value: T) -> Self
@@ -5963,14 +5391,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.value = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<E911AssignedNumberAttributes>
-        for super::E911AssignedNumberAttributes {
+        impl ::std::convert::TryFrom<E911AssignedNumberAttributes> for super::E911AssignedNumberAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: E911AssignedNumberAttributes,
@@ -5981,8 +5406,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::E911AssignedNumberAttributes>
-        for E911AssignedNumberAttributes {
+        impl ::std::convert::From<super::E911AssignedNumberAttributes> for E911AssignedNumberAttributes {
             fn from(value: super::E911AssignedNumberAttributes) -> Self {
                 Self {
                     alias: Ok(value.alias),
@@ -6017,9 +5441,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -6029,14 +5451,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<E911AssignedNumberList>
-        for super::E911AssignedNumberList {
+        impl ::std::convert::TryFrom<E911AssignedNumberList> for super::E911AssignedNumberList {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: E911AssignedNumberList,
@@ -6047,8 +5466,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::E911AssignedNumberList>
-        for E911AssignedNumberList {
+        impl ::std::convert::From<super::E911AssignedNumberList> for E911AssignedNumberList {
             fn from(value: super::E911AssignedNumberList) -> Self {
                 Self {
                     data: Ok(value.data),
@@ -6082,16 +5500,12 @@ community Go client's model. The Go client also reports `state` and
         impl EdgeStrategy {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EdgeStrategyAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::EdgeStrategyAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6111,9 +5525,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -6123,9 +5535,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -6189,9 +5599,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.description = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for description: {e}"));
                 self
             }
             pub fn firewall_rules<T>(mut self, value: T) -> Self
@@ -6199,13 +5607,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.firewall_rules = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for firewall_rules: {e}"
-                        )
-                    });
+                self.firewall_rules = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for firewall_rules: {e}")
+                });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -6215,9 +5619,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
                 self
             }
             pub fn naptr<T>(mut self, value: T) -> Self
@@ -6227,14 +5629,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.naptr = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for naptr: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for naptr: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<EdgeStrategyAttributes>
-        for super::EdgeStrategyAttributes {
+        impl ::std::convert::TryFrom<EdgeStrategyAttributes> for super::EdgeStrategyAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: EdgeStrategyAttributes,
@@ -6247,8 +5646,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::EdgeStrategyAttributes>
-        for EdgeStrategyAttributes {
+        impl ::std::convert::From<super::EdgeStrategyAttributes> for EdgeStrategyAttributes {
             fn from(value: super::EdgeStrategyAttributes) -> Self {
                 Self {
                     description: Ok(value.description),
@@ -6260,10 +5658,8 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct EdgeStrategyList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::EdgeStrategy>,
-                ::std::string::String,
-            >,
+            data:
+                ::std::result::Result<::std::vec::Vec<super::EdgeStrategy>, ::std::string::String>,
             links: ::std::result::Result<
                 ::std::option::Option<super::PageLinks>,
                 ::std::string::String,
@@ -6285,9 +5681,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -6297,9 +5691,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -6324,10 +5716,8 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct ErrorDocument {
-            errors: ::std::result::Result<
-                ::std::vec::Vec<super::ErrorObject>,
-                ::std::string::String,
-            >,
+            errors:
+                ::std::result::Result<::std::vec::Vec<super::ErrorObject>, ::std::string::String>,
         }
         impl ::std::default::Default for ErrorDocument {
             fn default() -> Self {
@@ -6344,9 +5734,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.errors = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for errors: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for errors: {e}"));
                 self
             }
         }
@@ -6355,12 +5743,16 @@ community Go client's model. The Go client also reports `state` and
             fn try_from(
                 value: ErrorDocument,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { errors: value.errors? })
+                Ok(Self {
+                    errors: value.errors?,
+                })
             }
         }
         impl ::std::convert::From<super::ErrorDocument> for ErrorDocument {
             fn from(value: super::ErrorDocument) -> Self {
-                Self { errors: Ok(value.errors) }
+                Self {
+                    errors: Ok(value.errors),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -6373,10 +5765,7 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
             title: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6400,9 +5789,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.detail = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for detail: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for detail: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6422,9 +5809,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
             pub fn title<T>(mut self, value: T) -> Self
@@ -6434,9 +5819,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.title = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
                 self
             }
         }
@@ -6466,10 +5849,7 @@ community Go client's model. The Go client also reports `state` and
         #[derive(Clone, Debug)]
         pub struct InboundMessageDocument {
             data: ::std::result::Result<super::Mdr, ::std::string::String>,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Media>,
-                ::std::string::String,
-            >,
+            included: ::std::result::Result<::std::vec::Vec<super::Media>, ::std::string::String>,
         }
         impl ::std::default::Default for InboundMessageDocument {
             fn default() -> Self {
@@ -6487,9 +5867,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -6499,14 +5877,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<InboundMessageDocument>
-        for super::InboundMessageDocument {
+        impl ::std::convert::TryFrom<InboundMessageDocument> for super::InboundMessageDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: InboundMessageDocument,
@@ -6517,8 +5892,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::InboundMessageDocument>
-        for InboundMessageDocument {
+        impl ::std::convert::From<super::InboundMessageDocument> for InboundMessageDocument {
             fn from(value: super::InboundMessageDocument) -> Self {
                 Self {
                     data: Ok(value.data),
@@ -6558,15 +5932,13 @@ community Go client's model. The Go client also reports `state` and
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6586,23 +5958,19 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for relationships: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -6612,9 +5980,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -6677,9 +6043,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.body = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for body: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for body: {e}"));
                 self
             }
             pub fn from<T>(mut self, value: T) -> Self
@@ -6689,9 +6053,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.from = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for from: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for from: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6715,8 +6077,7 @@ community Go client's model. The Go client also reports `state` and
                 self
             }
         }
-        impl ::std::convert::TryFrom<LegacyInboundMessage>
-        for super::LegacyInboundMessage {
+        impl ::std::convert::TryFrom<LegacyInboundMessage> for super::LegacyInboundMessage {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: LegacyInboundMessage,
@@ -6775,9 +6136,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -6797,23 +6156,17 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::MdrRelationships>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::MdrRelationships>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for relationships: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -6823,17 +6176,13 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<Mdr> for super::Mdr {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Mdr,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Mdr) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     attributes: value.attributes?,
                     id: value.id?,
@@ -6860,10 +6209,8 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            amount_nanodollars: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            amount_nanodollars:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             body: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6880,18 +6227,13 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            is_mms: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            is_mms: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             message_callback_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            message_encoding: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
+            message_encoding:
+                ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
             message_type: ::std::result::Result<
                 ::std::option::Option<crate::open_enums::MessageType>,
                 ::std::string::String,
@@ -6939,13 +6281,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.amount_display = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for amount_display: {e}"
-                        )
-                    });
+                self.amount_display = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for amount_display: {e}")
+                });
                 self
             }
             pub fn amount_nanodollars<T>(mut self, value: T) -> Self
@@ -6953,13 +6291,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.amount_nanodollars = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for amount_nanodollars: {e}"
-                        )
-                    });
+                self.amount_nanodollars = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for amount_nanodollars: {e}")
+                });
                 self
             }
             pub fn body<T>(mut self, value: T) -> Self
@@ -6969,39 +6303,31 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.body = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for body: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for body: {e}"));
                 self
             }
             pub fn delivery_receipts<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::DeliveryReceipt>>,
-                >,
+                        ::std::option::Option<::std::vec::Vec<super::DeliveryReceipt>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
-                self.delivery_receipts = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for delivery_receipts: {e}"
-                        )
-                    });
+                self.delivery_receipts = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for delivery_receipts: {e}")
+                });
                 self
             }
             pub fn direction<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::open_enums::MessageDirection>,
-                >,
+                        ::std::option::Option<crate::open_enums::MessageDirection>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.direction = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for direction: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for direction: {e}"));
                 self
             }
             pub fn from<T>(mut self, value: T) -> Self
@@ -7011,9 +6337,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.from = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for from: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for from: {e}"));
                 self
             }
             pub fn is_mms<T>(mut self, value: T) -> Self
@@ -7023,9 +6347,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.is_mms = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_mms: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for is_mms: {e}"));
                 self
             }
             pub fn message_callback_url<T>(mut self, value: T) -> Self
@@ -7033,13 +6355,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.message_callback_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for message_callback_url: {e}"
-                        )
-                    });
+                self.message_callback_url = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for message_callback_url: {e}")
+                });
                 self
             }
             pub fn message_encoding<T>(mut self, value: T) -> Self
@@ -7047,41 +6365,31 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.message_encoding = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for message_encoding: {e}"
-                        )
-                    });
+                self.message_encoding = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for message_encoding: {e}")
+                });
                 self
             }
             pub fn message_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::open_enums::MessageType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<crate::open_enums::MessageType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for message_type: {e}"));
                 self
             }
             pub fn price_details<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.price_details = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for price_details: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for price_details: {e}"));
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -7091,23 +6399,19 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
             pub fn timestamp<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
+                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.timestamp = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for timestamp: {e}"));
                 self
             }
             pub fn to<T>(mut self, value: T) -> Self
@@ -7167,10 +6471,7 @@ community Go client's model. The Go client also reports `state` and
         #[derive(Clone, Debug)]
         pub struct MdrDocument {
             data: ::std::result::Result<super::Mdr, ::std::string::String>,
-            included: ::std::result::Result<
-                ::std::vec::Vec<super::Media>,
-                ::std::string::String,
-            >,
+            included: ::std::result::Result<::std::vec::Vec<super::Media>, ::std::string::String>,
             links: ::std::result::Result<
                 ::std::option::Option<super::SelfLinks>,
                 ::std::string::String,
@@ -7193,9 +6494,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -7205,9 +6504,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -7217,9 +6514,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -7246,10 +6541,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct MdrList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Mdr>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::Mdr>, ::std::string::String>,
             links: ::std::result::Result<
                 ::std::option::Option<super::PageLinks>,
                 ::std::string::String,
@@ -7271,9 +6563,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -7283,9 +6573,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -7325,16 +6613,12 @@ community Go client's model. The Go client also reports `state` and
         impl MdrRelationships {
             pub fn media<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RelationshipToMany>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::RelationshipToMany>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.media = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for media: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for media: {e}"));
                 self
             }
         }
@@ -7343,12 +6627,16 @@ community Go client's model. The Go client also reports `state` and
             fn try_from(
                 value: MdrRelationships,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { media: value.media? })
+                Ok(Self {
+                    media: value.media?,
+                })
             }
         }
         impl ::std::convert::From<super::MdrRelationships> for MdrRelationships {
             fn from(value: super::MdrRelationships) -> Self {
-                Self { media: Ok(value.media) }
+                Self {
+                    media: Ok(value.media),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -7377,16 +6665,12 @@ community Go client's model. The Go client also reports `state` and
         impl Media {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::MediaAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::MediaAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -7406,9 +6690,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -7418,9 +6700,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -7453,10 +6733,7 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            file_size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            file_size: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             mime_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7484,9 +6761,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.file_name = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_name: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for file_name: {e}"));
                 self
             }
             pub fn file_size<T>(mut self, value: T) -> Self
@@ -7496,9 +6771,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.file_size = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_size: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for file_size: {e}"));
                 self
             }
             pub fn mime_type<T>(mut self, value: T) -> Self
@@ -7508,9 +6781,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.mime_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mime_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for mime_type: {e}"));
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -7520,9 +6791,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for url: {e}"));
                 self
             }
         }
@@ -7575,16 +6844,12 @@ community Go client's model. The Go client also reports `state` and
         impl MessageAccepted {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::MessageAcceptedAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::MessageAcceptedAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -7604,9 +6869,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -7616,9 +6879,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -7663,20 +6924,17 @@ community Go client's model. The Go client also reports `state` and
             pub fn price_details<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.price_details = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for price_details: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for price_details: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<MessageAcceptedAttributes>
-        for super::MessageAcceptedAttributes {
+        impl ::std::convert::TryFrom<MessageAcceptedAttributes> for super::MessageAcceptedAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: MessageAcceptedAttributes,
@@ -7686,8 +6944,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::MessageAcceptedAttributes>
-        for MessageAcceptedAttributes {
+        impl ::std::convert::From<super::MessageAcceptedAttributes> for MessageAcceptedAttributes {
             fn from(value: super::MessageAcceptedAttributes) -> Self {
                 Self {
                     price_details: Ok(value.price_details),
@@ -7718,9 +6975,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -7730,14 +6985,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<MessageAcceptedDocument>
-        for super::MessageAcceptedDocument {
+        impl ::std::convert::TryFrom<MessageAcceptedDocument> for super::MessageAcceptedDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: MessageAcceptedDocument,
@@ -7748,8 +7000,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::MessageAcceptedDocument>
-        for MessageAcceptedDocument {
+        impl ::std::convert::From<super::MessageAcceptedDocument> for MessageAcceptedDocument {
             fn from(value: super::MessageAcceptedDocument) -> Self {
                 Self {
                     data: Ok(value.data),
@@ -7763,18 +7014,14 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            filter_parameters: ::std::result::Result<
-                super::CdrFilterParameters,
-                ::std::string::String,
-            >,
+            filter_parameters:
+                ::std::result::Result<super::CdrFilterParameters, ::std::string::String>,
         }
         impl ::std::default::Default for NewCdrExportAttributes {
             fn default() -> Self {
                 Self {
                     callback_url: Ok(Default::default()),
-                    filter_parameters: Err(
-                        "no value supplied for filter_parameters".to_string(),
-                    ),
+                    filter_parameters: Err("no value supplied for filter_parameters".to_string()),
                 }
             }
         }
@@ -7786,9 +7033,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.callback_url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for callback_url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for callback_url: {e}"));
                 self
             }
             pub fn filter_parameters<T>(mut self, value: T) -> Self
@@ -7796,18 +7041,13 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<super::CdrFilterParameters>,
                 T::Error: ::std::fmt::Display,
             {
-                self.filter_parameters = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for filter_parameters: {e}"
-                        )
-                    });
+                self.filter_parameters = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for filter_parameters: {e}")
+                });
                 self
             }
         }
-        impl ::std::convert::TryFrom<NewCdrExportAttributes>
-        for super::NewCdrExportAttributes {
+        impl ::std::convert::TryFrom<NewCdrExportAttributes> for super::NewCdrExportAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: NewCdrExportAttributes,
@@ -7818,8 +7058,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::NewCdrExportAttributes>
-        for NewCdrExportAttributes {
+        impl ::std::convert::From<super::NewCdrExportAttributes> for NewCdrExportAttributes {
             fn from(value: super::NewCdrExportAttributes) -> Self {
                 Self {
                     callback_url: Ok(value.callback_url),
@@ -7829,14 +7068,8 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct NewCdrExportData {
-            attributes: ::std::result::Result<
-                super::NewCdrExportAttributes,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::CdrExportResourceType,
-                ::std::string::String,
-            >,
+            attributes: ::std::result::Result<super::NewCdrExportAttributes, ::std::string::String>,
+            type_: ::std::result::Result<super::CdrExportResourceType, ::std::string::String>,
         }
         impl ::std::default::Default for NewCdrExportData {
             fn default() -> Self {
@@ -7854,9 +7087,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -7866,9 +7097,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -7910,14 +7139,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<NewCdrExportDocument>
-        for super::NewCdrExportDocument {
+        impl ::std::convert::TryFrom<NewCdrExportDocument> for super::NewCdrExportDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: NewCdrExportDocument,
@@ -7927,7 +7153,9 @@ community Go client's model. The Go client also reports `state` and
         }
         impl ::std::convert::From<super::NewCdrExportDocument> for NewCdrExportDocument {
             fn from(value: super::NewCdrExportDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -7949,9 +7177,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.value = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
                 self
             }
         }
@@ -7960,12 +7186,16 @@ community Go client's model. The Go client also reports `state` and
             fn try_from(
                 value: NewCnam,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { value: value.value? })
+                Ok(Self {
+                    value: value.value?,
+                })
             }
         }
         impl ::std::convert::From<super::NewCnam> for NewCnam {
             fn from(value: super::NewCnam) -> Self {
-                Self { value: Ok(value.value) }
+                Self {
+                    value: Ok(value.value),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -7979,10 +7209,7 @@ community Go client's model. The Go client also reports `state` and
                 ::std::string::String,
             >,
             from: ::std::result::Result<::std::string::String, ::std::string::String>,
-            is_mms: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            is_mms: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             media_urls: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
@@ -8009,9 +7236,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.body = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for body: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for body: {e}"));
                 self
             }
             pub fn dlr_callback<T>(mut self, value: T) -> Self
@@ -8021,9 +7246,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.dlr_callback = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dlr_callback: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for dlr_callback: {e}"));
                 self
             }
             pub fn from<T>(mut self, value: T) -> Self
@@ -8033,9 +7256,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.from = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for from: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for from: {e}"));
                 self
             }
             pub fn is_mms<T>(mut self, value: T) -> Self
@@ -8045,9 +7266,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.is_mms = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_mms: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for is_mms: {e}"));
                 self
             }
             pub fn media_urls<T>(mut self, value: T) -> Self
@@ -8057,9 +7276,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.media_urls = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for media_urls: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for media_urls: {e}"));
                 self
             }
             pub fn to<T>(mut self, value: T) -> Self
@@ -8103,14 +7320,9 @@ community Go client's model. The Go client also reports `state` and
         #[derive(Clone, Debug)]
         pub struct NewRouteAttributes {
             alias: ::std::result::Result<::std::string::String, ::std::string::String>,
-            edge_strategy_id: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            route_type: ::std::result::Result<
-                crate::open_enums::RouteType,
-                ::std::string::String,
-            >,
+            edge_strategy_id:
+                ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+            route_type: ::std::result::Result<crate::open_enums::RouteType, ::std::string::String>,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for NewRouteAttributes {
@@ -8131,9 +7343,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.alias = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for alias: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for alias: {e}"));
                 self
             }
             pub fn edge_strategy_id<T>(mut self, value: T) -> Self
@@ -8141,13 +7351,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.edge_strategy_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for edge_strategy_id: {e}"
-                        )
-                    });
+                self.edge_strategy_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for edge_strategy_id: {e}")
+                });
                 self
             }
             pub fn route_type<T>(mut self, value: T) -> Self
@@ -8157,9 +7363,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.route_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for route_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for route_type: {e}"));
                 self
             }
             pub fn value<T>(mut self, value: T) -> Self
@@ -8169,9 +7373,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.value = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
                 self
             }
         }
@@ -8200,14 +7402,8 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct NewRouteData {
-            attributes: ::std::result::Result<
-                super::NewRouteAttributes,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::RouteResourceType,
-                ::std::string::String,
-            >,
+            attributes: ::std::result::Result<super::NewRouteAttributes, ::std::string::String>,
+            type_: ::std::result::Result<super::RouteResourceType, ::std::string::String>,
         }
         impl ::std::default::Default for NewRouteData {
             fn default() -> Self {
@@ -8225,9 +7421,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -8237,9 +7431,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -8281,9 +7473,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
@@ -8297,15 +7487,14 @@ community Go client's model. The Go client also reports `state` and
         }
         impl ::std::convert::From<super::NewRouteDocument> for NewRouteDocument {
             fn from(value: super::NewRouteDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct NumberCallbackUrlAttributes {
-            callback_url: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            callback_url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for NumberCallbackUrlAttributes {
             fn default() -> Self {
@@ -8322,14 +7511,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.callback_url = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for callback_url: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for callback_url: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<NumberCallbackUrlAttributes>
-        for super::NumberCallbackUrlAttributes {
+        impl ::std::convert::TryFrom<NumberCallbackUrlAttributes> for super::NumberCallbackUrlAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: NumberCallbackUrlAttributes,
@@ -8339,8 +7525,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::NumberCallbackUrlAttributes>
-        for NumberCallbackUrlAttributes {
+        impl ::std::convert::From<super::NumberCallbackUrlAttributes> for NumberCallbackUrlAttributes {
             fn from(value: super::NumberCallbackUrlAttributes) -> Self {
                 Self {
                     callback_url: Ok(value.callback_url),
@@ -8349,10 +7534,8 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct NumberCallbackUrlData {
-            attributes: ::std::result::Result<
-                super::NumberCallbackUrlAttributes,
-                ::std::string::String,
-            >,
+            attributes:
+                ::std::result::Result<super::NumberCallbackUrlAttributes, ::std::string::String>,
         }
         impl ::std::default::Default for NumberCallbackUrlData {
             fn default() -> Self {
@@ -8369,14 +7552,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<NumberCallbackUrlData>
-        for super::NumberCallbackUrlData {
+        impl ::std::convert::TryFrom<NumberCallbackUrlData> for super::NumberCallbackUrlData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: NumberCallbackUrlData,
@@ -8386,8 +7566,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::NumberCallbackUrlData>
-        for NumberCallbackUrlData {
+        impl ::std::convert::From<super::NumberCallbackUrlData> for NumberCallbackUrlData {
             fn from(value: super::NumberCallbackUrlData) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -8396,10 +7575,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct NumberCallbackUrlDocument {
-            data: ::std::result::Result<
-                super::NumberCallbackUrlData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::NumberCallbackUrlData, ::std::string::String>,
         }
         impl ::std::default::Default for NumberCallbackUrlDocument {
             fn default() -> Self {
@@ -8416,14 +7592,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<NumberCallbackUrlDocument>
-        for super::NumberCallbackUrlDocument {
+        impl ::std::convert::TryFrom<NumberCallbackUrlDocument> for super::NumberCallbackUrlDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: NumberCallbackUrlDocument,
@@ -8431,10 +7604,11 @@ community Go client's model. The Go client also reports `state` and
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::NumberCallbackUrlDocument>
-        for NumberCallbackUrlDocument {
+        impl ::std::convert::From<super::NumberCallbackUrlDocument> for NumberCallbackUrlDocument {
             fn from(value: super::NumberCallbackUrlDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -8464,9 +7638,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.next = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for next: {e}"));
                 self
             }
             pub fn self_<T>(mut self, value: T) -> Self
@@ -8476,9 +7648,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.self_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for self_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for self_: {e}"));
                 self
             }
         }
@@ -8532,16 +7702,12 @@ community Go client's model. The Go client also reports `state` and
         impl PhoneNumber {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PhoneNumberAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::PhoneNumberAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -8561,23 +7727,17 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn relationships<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PhoneNumberRelationships>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::PhoneNumberRelationships>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.relationships = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for relationships: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for relationships: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -8587,9 +7747,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -8624,26 +7782,16 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            cnam_lookups_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            inbound_rate: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
+            cnam_lookups_enabled:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            inbound_rate: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
             iso_country: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            messaging_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            monthly_cost: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
+            messaging_enabled:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            monthly_cost: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
             note: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8660,10 +7808,7 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            setup_cost: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
+            setup_cost: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
             state: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8710,9 +7855,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.alias = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for alias: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for alias: {e}"));
                 self
             }
             pub fn cnam_lookups_enabled<T>(mut self, value: T) -> Self
@@ -8720,13 +7863,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cnam_lookups_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cnam_lookups_enabled: {e}"
-                        )
-                    });
+                self.cnam_lookups_enabled = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for cnam_lookups_enabled: {e}")
+                });
                 self
             }
             pub fn inbound_rate<T>(mut self, value: T) -> Self
@@ -8736,9 +7875,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.inbound_rate = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for inbound_rate: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for inbound_rate: {e}"));
                 self
             }
             pub fn iso_country<T>(mut self, value: T) -> Self
@@ -8748,9 +7885,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.iso_country = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for iso_country: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for iso_country: {e}"));
                 self
             }
             pub fn messaging_enabled<T>(mut self, value: T) -> Self
@@ -8758,13 +7893,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.messaging_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for messaging_enabled: {e}"
-                        )
-                    });
+                self.messaging_enabled = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for messaging_enabled: {e}")
+                });
                 self
             }
             pub fn monthly_cost<T>(mut self, value: T) -> Self
@@ -8774,9 +7905,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.monthly_cost = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for monthly_cost: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for monthly_cost: {e}"));
                 self
             }
             pub fn note<T>(mut self, value: T) -> Self
@@ -8786,23 +7915,17 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.note = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for note: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for note: {e}"));
                 self
             }
             pub fn number_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::open_enums::NumberType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<crate::open_enums::NumberType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.number_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for number_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for number_type: {e}"));
                 self
             }
             pub fn rate_center<T>(mut self, value: T) -> Self
@@ -8812,9 +7935,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.rate_center = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rate_center: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for rate_center: {e}"));
                 self
             }
             pub fn rate_type<T>(mut self, value: T) -> Self
@@ -8824,9 +7945,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.rate_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rate_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for rate_type: {e}"));
                 self
             }
             pub fn setup_cost<T>(mut self, value: T) -> Self
@@ -8836,9 +7955,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.setup_cost = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for setup_cost: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for setup_cost: {e}"));
                 self
             }
             pub fn state<T>(mut self, value: T) -> Self
@@ -8848,9 +7965,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for state: {e}"));
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -8860,9 +7975,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
                 self
             }
             pub fn tier<T>(mut self, value: T) -> Self
@@ -8872,9 +7985,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.tier = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tier: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for tier: {e}"));
                 self
             }
             pub fn value<T>(mut self, value: T) -> Self
@@ -8884,14 +7995,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.value = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<PhoneNumberAttributes>
-        for super::PhoneNumberAttributes {
+        impl ::std::convert::TryFrom<PhoneNumberAttributes> for super::PhoneNumberAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PhoneNumberAttributes,
@@ -8915,8 +8023,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::PhoneNumberAttributes>
-        for PhoneNumberAttributes {
+        impl ::std::convert::From<super::PhoneNumberAttributes> for PhoneNumberAttributes {
             fn from(value: super::PhoneNumberAttributes) -> Self {
                 Self {
                     alias: Ok(value.alias),
@@ -8966,9 +8073,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn included<T>(mut self, value: T) -> Self
@@ -8978,9 +8083,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.included = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for included: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for included: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -8990,14 +8093,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<PhoneNumberDocument>
-        for super::PhoneNumberDocument {
+        impl ::std::convert::TryFrom<PhoneNumberDocument> for super::PhoneNumberDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PhoneNumberDocument,
@@ -9020,10 +8120,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct PhoneNumberList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::PhoneNumber>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::PhoneNumber>, ::std::string::String>,
             links: ::std::result::Result<
                 ::std::option::Option<super::PageLinks>,
                 ::std::string::String,
@@ -9045,9 +8142,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -9057,9 +8152,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -9119,81 +8212,56 @@ community Go client's model. The Go client also reports `state` and
         impl PhoneNumberRelationships {
             pub fn cnam_preset<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RelationshipToOne>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::RelationshipToOne>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cnam_preset = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cnam_preset: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for cnam_preset: {e}"));
                 self
             }
             pub fn e911_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RelationshipToOne>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::RelationshipToOne>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.e911_address = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for e911_address: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for e911_address: {e}"));
                 self
             }
             pub fn failover_route<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RelationshipToOne>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::RelationshipToOne>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.failover_route = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for failover_route: {e}"
-                        )
-                    });
+                self.failover_route = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for failover_route: {e}")
+                });
                 self
             }
             pub fn message_provision<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RelationshipToOne>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::RelationshipToOne>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.message_provision = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for message_provision: {e}"
-                        )
-                    });
+                self.message_provision = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for message_provision: {e}")
+                });
                 self
             }
             pub fn primary_route<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RelationshipToOne>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::RelationshipToOne>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.primary_route = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for primary_route: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for primary_route: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<PhoneNumberRelationships>
-        for super::PhoneNumberRelationships {
+        impl ::std::convert::TryFrom<PhoneNumberRelationships> for super::PhoneNumberRelationships {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PhoneNumberRelationships,
@@ -9207,8 +8275,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::PhoneNumberRelationships>
-        for PhoneNumberRelationships {
+        impl ::std::convert::From<super::PhoneNumberRelationships> for PhoneNumberRelationships {
             fn from(value: super::PhoneNumberRelationships) -> Self {
                 Self {
                     cnam_preset: Ok(value.cnam_preset),
@@ -9225,26 +8292,17 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<super::NumberAlias>,
                 ::std::string::String,
             >,
-            cnam_lookups_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            cnam_lookups_enabled:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             messaging_callback_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            messaging_email: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            messaging_enabled: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::NumberResourceType,
-                ::std::string::String,
-            >,
+            messaging_email:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            messaging_enabled:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            type_: ::std::result::Result<super::NumberResourceType, ::std::string::String>,
         }
         impl ::std::default::Default for PhoneNumberUpdate {
             fn default() -> Self {
@@ -9266,9 +8324,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.alias = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for alias: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for alias: {e}"));
                 self
             }
             pub fn cnam_lookups_enabled<T>(mut self, value: T) -> Self
@@ -9276,13 +8332,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.cnam_lookups_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cnam_lookups_enabled: {e}"
-                        )
-                    });
+                self.cnam_lookups_enabled = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for cnam_lookups_enabled: {e}")
+                });
                 self
             }
             pub fn messaging_callback_url<T>(mut self, value: T) -> Self
@@ -9290,13 +8342,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.messaging_callback_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for messaging_callback_url: {e}"
-                        )
-                    });
+                self.messaging_callback_url = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for messaging_callback_url: {e}")
+                });
                 self
             }
             pub fn messaging_email<T>(mut self, value: T) -> Self
@@ -9304,13 +8352,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.messaging_email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for messaging_email: {e}"
-                        )
-                    });
+                self.messaging_email = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for messaging_email: {e}")
+                });
                 self
             }
             pub fn messaging_enabled<T>(mut self, value: T) -> Self
@@ -9318,13 +8362,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.messaging_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for messaging_enabled: {e}"
-                        )
-                    });
+                self.messaging_enabled = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for messaging_enabled: {e}")
+                });
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -9334,9 +8374,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -9389,15 +8427,13 @@ community Go client's model. The Go client also reports `state` and
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -9417,9 +8453,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -9446,10 +8480,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct PortOrderList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::PortOrder>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::PortOrder>, ::std::string::String>,
             links: ::std::result::Result<
                 ::std::option::Option<super::PageLinks>,
                 ::std::string::String,
@@ -9471,9 +8502,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -9483,9 +8512,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -9530,9 +8557,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.numbers = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for numbers: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for numbers: {e}"));
                 self
             }
         }
@@ -9541,12 +8566,16 @@ community Go client's model. The Go client also reports `state` and
             fn try_from(
                 value: PortabilityRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { numbers: value.numbers? })
+                Ok(Self {
+                    numbers: value.numbers?,
+                })
             }
         }
         impl ::std::convert::From<super::PortabilityRequest> for PortabilityRequest {
             fn from(value: super::PortabilityRequest) -> Self {
-                Self { numbers: Ok(value.numbers) }
+                Self {
+                    numbers: Ok(value.numbers),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -9579,13 +8608,9 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.hypernetwork_enabled = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hypernetwork_enabled: {e}"
-                        )
-                    });
+                self.hypernetwork_enabled = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for hypernetwork_enabled: {e}")
+                });
                 self
             }
             pub fn nonportable<T>(mut self, value: T) -> Self
@@ -9595,9 +8620,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.nonportable = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nonportable: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for nonportable: {e}"));
                 self
             }
             pub fn portable<T>(mut self, value: T) -> Self
@@ -9607,9 +8630,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.portable = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for portable: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for portable: {e}"));
                 self
             }
         }
@@ -9653,14 +8674,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<PortabilityResultDocument>
-        for super::PortabilityResultDocument {
+        impl ::std::convert::TryFrom<PortabilityResultDocument> for super::PortabilityResultDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PortabilityResultDocument,
@@ -9668,10 +8686,11 @@ community Go client's model. The Go client also reports `state` and
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::PortabilityResultDocument>
-        for PortabilityResultDocument {
+        impl ::std::convert::From<super::PortabilityResultDocument> for PortabilityResultDocument {
             fn from(value: super::PortabilityResultDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -9701,15 +8720,13 @@ community Go client's model. The Go client also reports `state` and
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PurchasablePhoneNumberAttributes>,
-                >,
+                        ::std::option::Option<super::PurchasablePhoneNumberAttributes>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -9729,9 +8746,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -9741,14 +8756,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<PurchasablePhoneNumber>
-        for super::PurchasablePhoneNumber {
+        impl ::std::convert::TryFrom<PurchasablePhoneNumber> for super::PurchasablePhoneNumber {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PurchasablePhoneNumber,
@@ -9761,8 +8773,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::PurchasablePhoneNumber>
-        for PurchasablePhoneNumber {
+        impl ::std::convert::From<super::PurchasablePhoneNumber> for PurchasablePhoneNumber {
             fn from(value: super::PurchasablePhoneNumber) -> Self {
                 Self {
                     attributes: Ok(value.attributes),
@@ -9774,18 +8785,12 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct PurchasablePhoneNumberAttributes {
-            inbound_rate: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
+            inbound_rate: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
             iso_country: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            monthly_cost: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
+            monthly_cost: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
             number_type: ::std::result::Result<
                 ::std::option::Option<crate::open_enums::NumberType>,
                 ::std::string::String,
@@ -9798,10 +8803,7 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            setup_cost: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
+            setup_cost: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
             state: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9839,9 +8841,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.inbound_rate = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for inbound_rate: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for inbound_rate: {e}"));
                 self
             }
             pub fn iso_country<T>(mut self, value: T) -> Self
@@ -9851,9 +8851,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.iso_country = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for iso_country: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for iso_country: {e}"));
                 self
             }
             pub fn monthly_cost<T>(mut self, value: T) -> Self
@@ -9863,23 +8861,17 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.monthly_cost = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for monthly_cost: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for monthly_cost: {e}"));
                 self
             }
             pub fn number_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::open_enums::NumberType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<crate::open_enums::NumberType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.number_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for number_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for number_type: {e}"));
                 self
             }
             pub fn rate_center<T>(mut self, value: T) -> Self
@@ -9889,9 +8881,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.rate_center = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rate_center: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for rate_center: {e}"));
                 self
             }
             pub fn rate_type<T>(mut self, value: T) -> Self
@@ -9901,9 +8891,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.rate_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rate_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for rate_type: {e}"));
                 self
             }
             pub fn setup_cost<T>(mut self, value: T) -> Self
@@ -9913,9 +8901,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.setup_cost = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for setup_cost: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for setup_cost: {e}"));
                 self
             }
             pub fn state<T>(mut self, value: T) -> Self
@@ -9925,9 +8911,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.state = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for state: {e}"));
                 self
             }
             pub fn tier<T>(mut self, value: T) -> Self
@@ -9937,9 +8921,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.tier = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tier: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for tier: {e}"));
                 self
             }
             pub fn value<T>(mut self, value: T) -> Self
@@ -9949,14 +8931,13 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.value = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<PurchasablePhoneNumberAttributes>
-        for super::PurchasablePhoneNumberAttributes {
+            for super::PurchasablePhoneNumberAttributes
+        {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PurchasablePhoneNumberAttributes,
@@ -9976,7 +8957,8 @@ community Go client's model. The Go client also reports `state` and
             }
         }
         impl ::std::convert::From<super::PurchasablePhoneNumberAttributes>
-        for PurchasablePhoneNumberAttributes {
+            for PurchasablePhoneNumberAttributes
+        {
             fn from(value: super::PurchasablePhoneNumberAttributes) -> Self {
                 Self {
                     inbound_rate: Ok(value.inbound_rate),
@@ -10014,16 +8996,12 @@ community Go client's model. The Go client also reports `state` and
         impl PurchasablePhoneNumberList {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::PurchasablePhoneNumber>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PurchasablePhoneNumber>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -10033,14 +9011,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<PurchasablePhoneNumberList>
-        for super::PurchasablePhoneNumberList {
+        impl ::std::convert::TryFrom<PurchasablePhoneNumberList> for super::PurchasablePhoneNumberList {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PurchasablePhoneNumberList,
@@ -10051,8 +9026,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::PurchasablePhoneNumberList>
-        for PurchasablePhoneNumberList {
+        impl ::std::convert::From<super::PurchasablePhoneNumberList> for PurchasablePhoneNumberList {
             fn from(value: super::PurchasablePhoneNumberList) -> Self {
                 Self {
                     data: Ok(value.data),
@@ -10082,9 +9056,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
@@ -10098,7 +9070,9 @@ community Go client's model. The Go client also reports `state` and
         }
         impl ::std::convert::From<super::RelationshipToMany> for RelationshipToMany {
             fn from(value: super::RelationshipToMany) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -10118,16 +9092,12 @@ community Go client's model. The Go client also reports `state` and
         impl RelationshipToOne {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ResourceIdentifier>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceIdentifier>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
@@ -10141,7 +9111,9 @@ community Go client's model. The Go client also reports `state` and
         }
         impl ::std::convert::From<super::RelationshipToOne> for RelationshipToOne {
             fn from(value: super::RelationshipToOne) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -10175,9 +9147,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -10226,16 +9196,12 @@ community Go client's model. The Go client also reports `state` and
         impl Route {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RouteAttributes>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::RouteAttributes>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn id<T>(mut self, value: T) -> Self
@@ -10255,9 +9221,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -10267,9 +9231,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -10299,10 +9261,7 @@ community Go client's model. The Go client also reports `state` and
         #[derive(Clone, Debug)]
         pub struct RouteAssignmentData {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            type_: ::std::result::Result<
-                super::RouteResourceType,
-                ::std::string::String,
-            >,
+            type_: ::std::result::Result<super::RouteResourceType, ::std::string::String>,
         }
         impl ::std::default::Default for RouteAssignmentData {
             fn default() -> Self {
@@ -10330,14 +9289,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<RouteAssignmentData>
-        for super::RouteAssignmentData {
+        impl ::std::convert::TryFrom<RouteAssignmentData> for super::RouteAssignmentData {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: RouteAssignmentData,
@@ -10358,10 +9314,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct RouteAssignmentDocument {
-            data: ::std::result::Result<
-                super::RouteAssignmentData,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<super::RouteAssignmentData, ::std::string::String>,
         }
         impl ::std::default::Default for RouteAssignmentDocument {
             fn default() -> Self {
@@ -10378,14 +9331,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<RouteAssignmentDocument>
-        for super::RouteAssignmentDocument {
+        impl ::std::convert::TryFrom<RouteAssignmentDocument> for super::RouteAssignmentDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: RouteAssignmentDocument,
@@ -10393,10 +9343,11 @@ community Go client's model. The Go client also reports `state` and
                 Ok(Self { data: value.data? })
             }
         }
-        impl ::std::convert::From<super::RouteAssignmentDocument>
-        for RouteAssignmentDocument {
+        impl ::std::convert::From<super::RouteAssignmentDocument> for RouteAssignmentDocument {
             fn from(value: super::RouteAssignmentDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -10405,10 +9356,8 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            edge_strategy_id: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
+            edge_strategy_id:
+                ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
             route_type: ::std::result::Result<
                 ::std::option::Option<crate::open_enums::RouteType>,
                 ::std::string::String,
@@ -10436,9 +9385,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.alias = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for alias: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for alias: {e}"));
                 self
             }
             pub fn edge_strategy_id<T>(mut self, value: T) -> Self
@@ -10446,27 +9393,19 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.edge_strategy_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for edge_strategy_id: {e}"
-                        )
-                    });
+                self.edge_strategy_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for edge_strategy_id: {e}")
+                });
                 self
             }
             pub fn route_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::open_enums::RouteType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<crate::open_enums::RouteType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.route_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for route_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for route_type: {e}"));
                 self
             }
             pub fn value<T>(mut self, value: T) -> Self
@@ -10476,9 +9415,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.value = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
                 self
             }
         }
@@ -10529,9 +9466,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -10541,9 +9476,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -10568,10 +9501,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct RouteList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Route>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::Route>, ::std::string::String>,
             links: ::std::result::Result<
                 ::std::option::Option<super::PageLinks>,
                 ::std::string::String,
@@ -10593,9 +9523,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -10605,9 +9533,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -10636,10 +9562,8 @@ community Go client's model. The Go client also reports `state` and
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            edge_strategy_id: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
+            edge_strategy_id:
+                ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
             route_type: ::std::result::Result<
                 ::std::option::Option<crate::open_enums::RouteType>,
                 ::std::string::String,
@@ -10667,9 +9591,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.alias = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for alias: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for alias: {e}"));
                 self
             }
             pub fn edge_strategy_id<T>(mut self, value: T) -> Self
@@ -10677,27 +9599,19 @@ community Go client's model. The Go client also reports `state` and
                 T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.edge_strategy_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for edge_strategy_id: {e}"
-                        )
-                    });
+                self.edge_strategy_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for edge_strategy_id: {e}")
+                });
                 self
             }
             pub fn route_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::open_enums::RouteType>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<crate::open_enums::RouteType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.route_type = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for route_type: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for route_type: {e}"));
                 self
             }
             pub fn value<T>(mut self, value: T) -> Self
@@ -10707,14 +9621,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.value = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<RouteUpdateAttributes>
-        for super::RouteUpdateAttributes {
+        impl ::std::convert::TryFrom<RouteUpdateAttributes> for super::RouteUpdateAttributes {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: RouteUpdateAttributes,
@@ -10727,8 +9638,7 @@ community Go client's model. The Go client also reports `state` and
                 })
             }
         }
-        impl ::std::convert::From<super::RouteUpdateAttributes>
-        for RouteUpdateAttributes {
+        impl ::std::convert::From<super::RouteUpdateAttributes> for RouteUpdateAttributes {
             fn from(value: super::RouteUpdateAttributes) -> Self {
                 Self {
                     alias: Ok(value.alias),
@@ -10740,14 +9650,8 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct RouteUpdateData {
-            attributes: ::std::result::Result<
-                super::RouteUpdateAttributes,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                super::RouteResourceType,
-                ::std::string::String,
-            >,
+            attributes: ::std::result::Result<super::RouteUpdateAttributes, ::std::string::String>,
+            type_: ::std::result::Result<super::RouteResourceType, ::std::string::String>,
         }
         impl ::std::default::Default for RouteUpdateData {
             fn default() -> Self {
@@ -10765,9 +9669,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.attributes = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for attributes: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -10777,9 +9679,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
@@ -10821,14 +9721,11 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
         }
-        impl ::std::convert::TryFrom<RouteUpdateDocument>
-        for super::RouteUpdateDocument {
+        impl ::std::convert::TryFrom<RouteUpdateDocument> for super::RouteUpdateDocument {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: RouteUpdateDocument,
@@ -10838,7 +9735,9 @@ community Go client's model. The Go client also reports `state` and
         }
         impl ::std::convert::From<super::RouteUpdateDocument> for RouteUpdateDocument {
             fn from(value: super::RouteUpdateDocument) -> Self {
-                Self { data: Ok(value.data) }
+                Self {
+                    data: Ok(value.data),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -10868,9 +9767,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.related = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for related: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for related: {e}"));
                 self
             }
             pub fn self_<T>(mut self, value: T) -> Self
@@ -10880,9 +9777,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.self_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for self_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for self_: {e}"));
                 self
             }
         }
@@ -10941,9 +9836,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
             pub fn type_<T>(mut self, value: T) -> Self
@@ -10953,17 +9846,13 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.type_ = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
                 self
             }
         }
         impl ::std::convert::TryFrom<Tier> for super::Tier {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Tier,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Tier) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
                     links: value.links?,
@@ -10982,10 +9871,7 @@ community Go client's model. The Go client also reports `state` and
         }
         #[derive(Clone, Debug)]
         pub struct TierList {
-            data: ::std::result::Result<
-                ::std::vec::Vec<super::Tier>,
-                ::std::string::String,
-            >,
+            data: ::std::result::Result<::std::vec::Vec<super::Tier>, ::std::string::String>,
             links: ::std::result::Result<
                 ::std::option::Option<super::PageLinks>,
                 ::std::string::String,
@@ -11007,9 +9893,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.data = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
                 self
             }
             pub fn links<T>(mut self, value: T) -> Self
@@ -11019,9 +9903,7 @@ community Go client's model. The Go client also reports `state` and
             {
                 self.links = value
                     .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
         }
@@ -11045,24 +9927,18 @@ community Go client's model. The Go client also reports `state` and
             }
         }
     }
-    /// Error types.
+    #[doc = " Error types."]
     pub mod error {
-        /// Error from a `TryFrom` or `FromStr` implementation.
+        #[doc = r" Error from a `TryFrom` or `FromStr` implementation."]
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> Result<(), ::std::fmt::Error> {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -11079,76 +9955,37 @@ community Go client's model. The Go client also reports `state` and
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Flowroute API
-
-Our transcription of the Flowroute REST API (Numbers v2, Messages v2.1, E911,
-CNAM, porting, CDR exports), written for the flowroute-rs SDK from Flowroute's
-developer documentation, its official SDKs and their published (incomplete)
-specs. Where those sources contradict each other, the choice made here and its
-reason are written in the description of the operation or schema concerned.
-
-Authentication is HTTP Basic on every request: the API access key is the user
-name, the secret key the password.
-
-Bodies are JSON. Flowroute documents `application/vnd.api+json` (JSON:API) for
-numbers, routes, messages, E911, CNAM and CDR requests and responses, and
-`application/json` for porting; each operation declares the one documented.
-
-Lists page with `limit` (page size) and `offset` (items skipped). A page's
-`links.next` is present when there is more and absent on the last page.
-
-Per-operation facts the SDK reads from this file (the build turns them into
-the table `flowroute_raw::OPERATIONS`, and the `flowroute` crate has no other
-copy of them):
-- `x-retry-class`, on every operation: `read` changes nothing on the account
-  (every GET, and a POST only when `x-read-only-because` says why it changes
-  nothing); `idempotent` has the same effect however often it runs;
-  `not-idempotent` would be done twice, or fail confusingly, if repeated after
-  Flowroute processed it; `never` could send a message or buy a number twice,
-  so the SDK never repeats it by itself. Where the class is not obvious from
-  the method, the description says why.
-- A list is an operation with `limit` and `offset` query parameters; its
-  page-size maximum is the `maximum` of its `limit` schema, absent where
-  Flowroute documents none.
-
-Error statuses carry a JSON:API error document. Flowroute documents 400, 401,
-403, 404, 405, 415, 422, 429, 500 and 503 for the API as a whole (409 in an
-older draft), so every operation lists the statuses that can apply to it.
-
-
-Version: 2.0.0-flowroute-rs.1*/
+#[doc = "Client for Flowroute API\n\nOur transcription of the Flowroute REST API (Numbers v2, Messages v2.1, E911,\nCNAM, porting, CDR exports), written for the flowroute-rs SDK from Flowroute's\ndeveloper documentation, its official SDKs and their published (incomplete)\nspecs. Where those sources contradict each other, the choice made here and its\nreason are written in the description of the operation or schema concerned.\n\nAuthentication is HTTP Basic on every request: the API access key is the user\nname, the secret key the password.\n\nBodies are JSON. Flowroute documents `application/vnd.api+json` (JSON:API) for\nnumbers, routes, messages, E911, CNAM and CDR requests and responses, and\n`application/json` for porting; each operation declares the one documented.\n\nLists page with `limit` (page size) and `offset` (items skipped). A page's\n`links.next` is present when there is more and absent on the last page.\n\nPer-operation facts the SDK reads from this file (the build turns them into\nthe table `flowroute_raw::OPERATIONS`, and the `flowroute` crate has no other\ncopy of them):\n- `x-retry-class`, on every operation: `read` changes nothing on the account\n  (every GET, and a POST only when `x-read-only-because` says why it changes\n  nothing); `idempotent` has the same effect however often it runs;\n  `not-idempotent` would be done twice, or fail confusingly, if repeated after\n  Flowroute processed it; `never` could send a message or buy a number twice,\n  so the SDK never repeats it by itself. Where the class is not obvious from\n  the method, the description says why.\n- A list is an operation with `limit` and `offset` query parameters; its\n  page-size maximum is the `maximum` of its `limit` schema, absent where\n  Flowroute documents none.\n\nError statuses carry a JSON:API error document. Flowroute documents 400, 401,\n403, 404, 405, 415, 422, 429, 500 and 503 for the API as a whole (409 in an\nolder draft), so every operation lists the statuses that can apply to it.\n\n\nVersion: 2.0.0-flowroute-rs.1"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
     pub(crate) inner: crate::Inner,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    #[doc = r" Create a new client."]
+    #[doc = r""]
+    #[doc = r" `baseurl` is the base URL provided to the internal"]
+    #[doc = r" `reqwest::Client`, and should include a scheme and hostname,"]
+    #[doc = r" as well as port and a path stem if applicable."]
     pub fn new(baseurl: &str, inner: crate::Inner) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
+            reqwest::ClientBuilder::new()
+                .connect_timeout(dur)
+                .timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
         Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
-        baseurl: &str,
-        client: reqwest::Client,
-        inner: crate::Inner,
-    ) -> Self {
+    #[doc = r" Construct a new client with an existing `reqwest::Client`,"]
+    #[doc = r" allowing more control over its configuration."]
+    #[doc = r""]
+    #[doc = r" `baseurl` is the base URL provided to the internal"]
+    #[doc = r" `reqwest::Client`, and should include a scheme and hostname,"]
+    #[doc = r" as well as port and a path stem if applicable."]
+    pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: crate::Inner) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
@@ -11175,1355 +10012,215 @@ const _: () = {
     fn assert_client_hooks()
     where
         Client: ClientHooks<crate::Inner>,
-    {}
+    {
+    }
 };
 impl Client {
-    /**List the phone numbers on your account
-
-Returns one page of the phone numbers your account holds, optionally narrowed
-by leading, contained or trailing digits or by alias. Items are flat number
-resources without relationships; ask for a single number to see its routes.
-
-Sources: Flowroute's published spec, the developer docs, all five official SDKs
-and the community Go client (the `alias` filter is in the docs and the Go client only).
-
-Settled: the digit filters are strings although the published spec types them
-integer, because `starts_with` may carry a `+<country code>` prefix (docs).
-Settled: items are modelled as the flat resource every example shows, not the
-nested objects of the published spec's `Numbers` schema.
-Settled: `number_type` uses the union enum `NumberType`, since the spec
-(`standard`, `tollfree`, `inum`) and the docs and examples (`longcode`,
-`toll-free`) disagree.
-Note: the server prepends country code 1 to `starts_with` when no `+` prefix is
-given (the README's `starts_with=201` comes back as `starts_with=1201`).
-
-
-Sends a `GET` request to `/v2/numbers`
-
-Arguments:
-- `alias`: Only numbers whose alias is exactly this value (no partial match). Aliases are non-unique and at most 64 characters. Documented by Flowroute's docs only.
-- `contains`: Only numbers containing these digits (integer in Flowroute's spec; digits sent as a string here).
-- `ends_with`: Only numbers ending with these digits (integer in Flowroute's spec; digits sent as a string here).
-- `limit`: Page size (at most 200).
-- `offset`: Number of items to skip before the first one returned.
-- `starts_with`: Only numbers starting with these digits. Country code 1 is assumed unless the value begins with `+` and another country code (for example `+44`). Flowroute's spec types it integer; a string keeps the `+` form and leading digits intact.
-```ignore
-let response = client.list_account_phone_numbers()
-    .alias(alias)
-    .contains(contains)
-    .ends_with(ends_with)
-    .limit(limit)
-    .offset(offset)
-    .starts_with(starts_with)
-    .send()
-    .await;
-```*/
+    #[doc = "List the phone numbers on your account\n\nReturns one page of the phone numbers your account holds, optionally narrowed\nby leading, contained or trailing digits or by alias. Items are flat number\nresources without relationships; ask for a single number to see its routes.\n\nSources: Flowroute's published spec, the developer docs, all five official SDKs\nand the community Go client (the `alias` filter is in the docs and the Go client only).\n\nSettled: the digit filters are strings although the published spec types them\ninteger, because `starts_with` may carry a `+<country code>` prefix (docs).\nSettled: items are modelled as the flat resource every example shows, not the\nnested objects of the published spec's `Numbers` schema.\nSettled: `number_type` uses the union enum `NumberType`, since the spec\n(`standard`, `tollfree`, `inum`) and the docs and examples (`longcode`,\n`toll-free`) disagree.\nNote: the server prepends country code 1 to `starts_with` when no `+` prefix is\ngiven (the README's `starts_with=201` comes back as `starts_with=1201`).\n\n\nSends a `GET` request to `/v2/numbers`\n\nArguments:\n- `alias`: Only numbers whose alias is exactly this value (no partial match). Aliases are non-unique and at most 64 characters. Documented by Flowroute's docs only.\n- `contains`: Only numbers containing these digits (integer in Flowroute's spec; digits sent as a string here).\n- `ends_with`: Only numbers ending with these digits (integer in Flowroute's spec; digits sent as a string here).\n- `limit`: Page size (at most 200).\n- `offset`: Number of items to skip before the first one returned.\n- `starts_with`: Only numbers starting with these digits. Country code 1 is assumed unless the value begins with `+` and another country code (for example `+44`). Flowroute's spec types it integer; a string keeps the `+` form and leading digits intact.\n```ignore\nlet response = client.list_account_phone_numbers()\n    .alias(alias)\n    .contains(contains)\n    .ends_with(ends_with)\n    .limit(limit)\n    .offset(offset)\n    .starts_with(starts_with)\n    .send()\n    .await;\n```"]
     pub fn list_account_phone_numbers(&self) -> builder::ListAccountPhoneNumbers<'_> {
         builder::ListAccountPhoneNumbers::new(self)
     }
-    /**Search for purchasable phone numbers
-
-Searches Flowroute's inventory for numbers you can buy, by digits, state, rate
-centre, number type or country, optionally ordered. Each result links to the
-path used to purchase it.
-
-Sources: Flowroute's published spec, the developer docs, all five official SDKs
-and the community Go client. `number_type`, `iso_country` and `order_by` are in
-the docs only (and the Go client).
-
-Settled: the digit filters are strings although the published spec types them
-integer (`starts_with` may carry `+<country code>`).
-Settled: results carry the Go client's extra optional attributes (`inbound_rate`,
-`rate_type`, `tier`, `iso_country`) and allow null `state`/`rate_center`, which
-the Go client's README reports although the docs do not.
-Note: `order_by` takes a field name; the Go client appends `,asc` or `,desc`.
-The enum lists plain field names only, but being open it passes any other
-string (such as `monthly_cost,desc`) through unchanged.
-
-
-Sends a `GET` request to `/v2/numbers/available`
-
-Arguments:
-- `contains`: Only numbers containing these digits (integer in Flowroute's spec; digits sent as a string here).
-- `ends_with`: Only numbers ending with these digits (integer in Flowroute's spec; digits sent as a string here).
-- `iso_country`: Only numbers in this country, as an ISO 3166-1 alpha-2 code such as `BE` (docs only).
-- `limit`: Page size (at most 200).
-- `number_type`: Only toll-free or only long-code numbers (docs only).
-- `offset`: Number of items to skip before the first one returned.
-- `order_by`: Field to sort the results by (docs only). The Go client appends `,asc` or `,desc`; pass that form as an unknown enum value.
-- `rate_center`: Only numbers in this rate centre, given as its case-insensitive abbreviation (for example `seattle`), not the full name. The SDKs document that `state` should accompany it.
-- `starts_with`: Only numbers starting with these digits. Country code 1 is assumed unless the value begins with `+` and another country code. Integer in Flowroute's spec; a string here so the `+` form works.
-- `state`: Only numbers in this US state or Canadian province, as a case-insensitive two-letter code (for example `WA` or `AB`).
-```ignore
-let response = client.search_for_purchasable_phone_numbers()
-    .contains(contains)
-    .ends_with(ends_with)
-    .iso_country(iso_country)
-    .limit(limit)
-    .number_type(number_type)
-    .offset(offset)
-    .order_by(order_by)
-    .rate_center(rate_center)
-    .starts_with(starts_with)
-    .state(state)
-    .send()
-    .await;
-```*/
+    #[doc = "Search for purchasable phone numbers\n\nSearches Flowroute's inventory for numbers you can buy, by digits, state, rate\ncentre, number type or country, optionally ordered. Each result links to the\npath used to purchase it.\n\nSources: Flowroute's published spec, the developer docs, all five official SDKs\nand the community Go client. `number_type`, `iso_country` and `order_by` are in\nthe docs only (and the Go client).\n\nSettled: the digit filters are strings although the published spec types them\ninteger (`starts_with` may carry `+<country code>`).\nSettled: results carry the Go client's extra optional attributes (`inbound_rate`,\n`rate_type`, `tier`, `iso_country`) and allow null `state`/`rate_center`, which\nthe Go client's README reports although the docs do not.\nNote: `order_by` takes a field name; the Go client appends `,asc` or `,desc`.\nThe enum lists plain field names only, but being open it passes any other\nstring (such as `monthly_cost,desc`) through unchanged.\n\n\nSends a `GET` request to `/v2/numbers/available`\n\nArguments:\n- `contains`: Only numbers containing these digits (integer in Flowroute's spec; digits sent as a string here).\n- `ends_with`: Only numbers ending with these digits (integer in Flowroute's spec; digits sent as a string here).\n- `iso_country`: Only numbers in this country, as an ISO 3166-1 alpha-2 code such as `BE` (docs only).\n- `limit`: Page size (at most 200).\n- `number_type`: Only toll-free or only long-code numbers (docs only).\n- `offset`: Number of items to skip before the first one returned.\n- `order_by`: Field to sort the results by (docs only). The Go client appends `,asc` or `,desc`; pass that form as an unknown enum value.\n- `rate_center`: Only numbers in this rate centre, given as its case-insensitive abbreviation (for example `seattle`), not the full name. The SDKs document that `state` should accompany it.\n- `starts_with`: Only numbers starting with these digits. Country code 1 is assumed unless the value begins with `+` and another country code. Integer in Flowroute's spec; a string here so the `+` form works.\n- `state`: Only numbers in this US state or Canadian province, as a case-insensitive two-letter code (for example `WA` or `AB`).\n```ignore\nlet response = client.search_for_purchasable_phone_numbers()\n    .contains(contains)\n    .ends_with(ends_with)\n    .iso_country(iso_country)\n    .limit(limit)\n    .number_type(number_type)\n    .offset(offset)\n    .order_by(order_by)\n    .rate_center(rate_center)\n    .starts_with(starts_with)\n    .state(state)\n    .send()\n    .await;\n```"]
     pub fn search_for_purchasable_phone_numbers(
         &self,
     ) -> builder::SearchForPurchasablePhoneNumbers<'_> {
         builder::SearchForPurchasablePhoneNumbers::new(self)
     }
-    /**List area codes with purchasable numbers
-
-Returns one page of North American area codes (NPAs) in which at least one
-number can be bought, optionally only those with a number whose setup fee is at
-most `max_setup_cost`. Each item links to the exchanges of that area code.
-
-Sources: Flowroute's published spec, the developer docs, all five official SDKs
-and the community Go client.
-
-Settled: this list allows up to 400 items per page (docs and spec), unlike the
-200 of the other lists, so it declares its own `limit`.
-Settled: item ids are strings, as every example shows, although the docs type
-them integer.
-
-
-Sends a `GET` request to `/v2/numbers/available/areacodes`
-
-Arguments:
-- `limit`: Page size (at most 400 for this list).
-- `max_setup_cost`: Only area codes having at least one number whose one-time setup fee, in US dollars, is at most this value.
-- `offset`: Number of items to skip before the first one returned.
-```ignore
-let response = client.list_available_area_codes()
-    .limit(limit)
-    .max_setup_cost(max_setup_cost)
-    .offset(offset)
-    .send()
-    .await;
-```*/
+    #[doc = "List area codes with purchasable numbers\n\nReturns one page of North American area codes (NPAs) in which at least one\nnumber can be bought, optionally only those with a number whose setup fee is at\nmost `max_setup_cost`. Each item links to the exchanges of that area code.\n\nSources: Flowroute's published spec, the developer docs, all five official SDKs\nand the community Go client.\n\nSettled: this list allows up to 400 items per page (docs and spec), unlike the\n200 of the other lists, so it declares its own `limit`.\nSettled: item ids are strings, as every example shows, although the docs type\nthem integer.\n\n\nSends a `GET` request to `/v2/numbers/available/areacodes`\n\nArguments:\n- `limit`: Page size (at most 400 for this list).\n- `max_setup_cost`: Only area codes having at least one number whose one-time setup fee, in US dollars, is at most this value.\n- `offset`: Number of items to skip before the first one returned.\n```ignore\nlet response = client.list_available_area_codes()\n    .limit(limit)\n    .max_setup_cost(max_setup_cost)\n    .offset(offset)\n    .send()\n    .await;\n```"]
     pub fn list_available_area_codes(&self) -> builder::ListAvailableAreaCodes<'_> {
         builder::ListAvailableAreaCodes::new(self)
     }
-    /**List exchanges with purchasable numbers
-
-Returns one page of central-office exchanges (NPA-NXX, six digits) in which at
-least one number can be bought, optionally within one area code or under a
-setup-fee ceiling. Each item links to a search for the numbers of that exchange.
-
-Sources: Flowroute's published spec, the developer docs, all five official SDKs
-and the community Go client.
-
-Settled: `areacode` is a string of three digits although the published spec types
-it integer (the SDKs pass either).
-Settled: area codes and exchanges share the schema `AvailableCode`, as in the
-published spec; `type` tells them apart.
-
-
-Sends a `GET` request to `/v2/numbers/available/exchanges`
-
-Arguments:
-- `areacode`: Only exchanges in this three-digit area code, for example `347` (integer in Flowroute's spec).
-- `limit`: Page size (at most 200).
-- `max_setup_cost`: Only exchanges having at least one number whose one-time setup fee, in US dollars, is at most this value.
-- `offset`: Number of items to skip before the first one returned.
-```ignore
-let response = client.list_available_exchange_codes()
-    .areacode(areacode)
-    .limit(limit)
-    .max_setup_cost(max_setup_cost)
-    .offset(offset)
-    .send()
-    .await;
-```*/
-    pub fn list_available_exchange_codes(
-        &self,
-    ) -> builder::ListAvailableExchangeCodes<'_> {
+    #[doc = "List exchanges with purchasable numbers\n\nReturns one page of central-office exchanges (NPA-NXX, six digits) in which at\nleast one number can be bought, optionally within one area code or under a\nsetup-fee ceiling. Each item links to a search for the numbers of that exchange.\n\nSources: Flowroute's published spec, the developer docs, all five official SDKs\nand the community Go client.\n\nSettled: `areacode` is a string of three digits although the published spec types\nit integer (the SDKs pass either).\nSettled: area codes and exchanges share the schema `AvailableCode`, as in the\npublished spec; `type` tells them apart.\n\n\nSends a `GET` request to `/v2/numbers/available/exchanges`\n\nArguments:\n- `areacode`: Only exchanges in this three-digit area code, for example `347` (integer in Flowroute's spec).\n- `limit`: Page size (at most 200).\n- `max_setup_cost`: Only exchanges having at least one number whose one-time setup fee, in US dollars, is at most this value.\n- `offset`: Number of items to skip before the first one returned.\n```ignore\nlet response = client.list_available_exchange_codes()\n    .areacode(areacode)\n    .limit(limit)\n    .max_setup_cost(max_setup_cost)\n    .offset(offset)\n    .send()\n    .await;\n```"]
+    pub fn list_available_exchange_codes(&self) -> builder::ListAvailableExchangeCodes<'_> {
         builder::ListAvailableExchangeCodes::new(self)
     }
-    /**List pricing tiers with purchasable numbers
-
-Returns one page of the pricing tiers that currently hold purchasable numbers.
-A tier's id is its human-readable name; its `related` link carries that name
-URL-encoded (`$` as `%24`, space as `%20`, `/` as `%2F`).
-
-Sources: the developer docs and the community Go client only; neither the
-published spec nor any official SDK has it.
-
-Note: the documented example's page links point at `/v2/numbers/tiers` rather
-than the requested `/v2/numbers/available/tiers`; compute the next offset
-instead of following `next`.
-
-
-Sends a `GET` request to `/v2/numbers/available/tiers`
-
-Arguments:
-- `limit`: Page size (at most 200).
-- `offset`: Number of items to skip before the first one returned.
-```ignore
-let response = client.list_available_tiers()
-    .limit(limit)
-    .offset(offset)
-    .send()
-    .await;
-```*/
+    #[doc = "List pricing tiers with purchasable numbers\n\nReturns one page of the pricing tiers that currently hold purchasable numbers.\nA tier's id is its human-readable name; its `related` link carries that name\nURL-encoded (`$` as `%24`, space as `%20`, `/` as `%2F`).\n\nSources: the developer docs and the community Go client only; neither the\npublished spec nor any official SDK has it.\n\nNote: the documented example's page links point at `/v2/numbers/tiers` rather\nthan the requested `/v2/numbers/available/tiers`; compute the next offset\ninstead of following `next`.\n\n\nSends a `GET` request to `/v2/numbers/available/tiers`\n\nArguments:\n- `limit`: Page size (at most 200).\n- `offset`: Number of items to skip before the first one returned.\n```ignore\nlet response = client.list_available_tiers()\n    .limit(limit)\n    .offset(offset)\n    .send()\n    .await;\n```"]
     pub fn list_available_tiers(&self) -> builder::ListAvailableTiers<'_> {
         builder::ListAvailableTiers::new(self)
     }
-    /**Show the details of one of your phone numbers
-
-Returns one number on your account with its relationships (CNAM preset, E911
-address, primary and failover voice routes, messaging provision) and, in
-`included`, the related resources themselves, such as the assigned routes.
-
-Sources: Flowroute's published spec, the developer docs, all five official SDKs
-(not the community Go client).
-
-Settled: each relationship's `data` is null or a resource identifier, as every
-example shows, although the published spec types some of them as strings.
-Settled: `included` items are kept generic (`IncludedResource`) because the docs
-say they may be routes, CNAM records, E911 addresses or messaging-provision
-statuses.
-
-
-Sends a `GET` request to `/v2/numbers/{number_id}`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-```ignore
-let response = client.list_phone_number_details()
-    .number_id(number_id)
-    .send()
-    .await;
-```*/
+    #[doc = "Show the details of one of your phone numbers\n\nReturns one number on your account with its relationships (CNAM preset, E911\naddress, primary and failover voice routes, messaging provision) and, in\n`included`, the related resources themselves, such as the assigned routes.\n\nSources: Flowroute's published spec, the developer docs, all five official SDKs\n(not the community Go client).\n\nSettled: each relationship's `data` is null or a resource identifier, as every\nexample shows, although the published spec types some of them as strings.\nSettled: `included` items are kept generic (`IncludedResource`) because the docs\nsay they may be routes, CNAM records, E911 addresses or messaging-provision\nstatuses.\n\n\nSends a `GET` request to `/v2/numbers/{number_id}`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n```ignore\nlet response = client.list_phone_number_details()\n    .number_id(number_id)\n    .send()\n    .await;\n```"]
     pub fn list_phone_number_details(&self) -> builder::ListPhoneNumberDetails<'_> {
         builder::ListPhoneNumberDetails::new(self)
     }
-    /**Purchase a phone number
-
-Buys a number found with the purchasable-number search and adds it to your
-account; the answer is the new number as in the details operation, assigned to
-the default `sip-reg` route. With `messaging_enabled=true` Flowroute also starts
-a messaging-provision job; `messaging_enabled` in the answer stays false until
-that job finishes, and its status is added to `included`.
-
-Sources: Flowroute's published spec, the developer docs, all five official SDKs
-and the community Go client; the extra attributes (`status`, `monthly_cost`,
-`tier`, …) come from the docs' v2.1 example and the Go client.
-
-Settled: the purchase options are optional boolean query parameters and the
-request has no body; the docs list them among the path parameters, a community
-purchase script sends them as query parameters, the Go client sends a JSON body,
-and no official SDK sends them at all.
-Settled: success is 201 Created (spec and docs), not the "200 OK" the Python
-README states.
-Settled: 207 Multi-Status is listed with the same body: the docs return it when
-the number was bought but messaging provisioning failed.
-Note: the .NET SDK reports 403 as insufficient funds.
-
-Retry class `never`: when the answer is lost the number may already be
-bought, and Flowroute has no idempotency key to recognise a repeat, so
-buying again could buy and charge twice.
-
-
-Sends a `POST` request to `/v2/numbers/{number_id}`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-- `cnam_lookups_enabled`: Look up the caller's name (a CNAM dip, charged) on every inbound call to this number. Unset means the account's "CNAM Lookups by Default" preference. The Go client sends this option in a JSON body instead.
-- `messaging_enabled`: Ask the Message Provision service to enable SMS/MMS on the number once it is bought (default false; charged per Flowroute pricing). The Go client sends this option in a JSON body instead.
-```ignore
-let response = client.purchase_a_phone_number()
-    .number_id(number_id)
-    .cnam_lookups_enabled(cnam_lookups_enabled)
-    .messaging_enabled(messaging_enabled)
-    .send()
-    .await;
-```*/
+    #[doc = "Purchase a phone number\n\nBuys a number found with the purchasable-number search and adds it to your\naccount; the answer is the new number as in the details operation, assigned to\nthe default `sip-reg` route. With `messaging_enabled=true` Flowroute also starts\na messaging-provision job; `messaging_enabled` in the answer stays false until\nthat job finishes, and its status is added to `included`.\n\nSources: Flowroute's published spec, the developer docs, all five official SDKs\nand the community Go client; the extra attributes (`status`, `monthly_cost`,\n`tier`, …) come from the docs' v2.1 example and the Go client.\n\nSettled: the purchase options are optional boolean query parameters and the\nrequest has no body; the docs list them among the path parameters, a community\npurchase script sends them as query parameters, the Go client sends a JSON body,\nand no official SDK sends them at all.\nSettled: success is 201 Created (spec and docs), not the \"200 OK\" the Python\nREADME states.\nSettled: 207 Multi-Status is listed with the same body: the docs return it when\nthe number was bought but messaging provisioning failed.\nNote: the .NET SDK reports 403 as insufficient funds.\n\nRetry class `never`: when the answer is lost the number may already be\nbought, and Flowroute has no idempotency key to recognise a repeat, so\nbuying again could buy and charge twice.\n\n\nSends a `POST` request to `/v2/numbers/{number_id}`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n- `cnam_lookups_enabled`: Look up the caller's name (a CNAM dip, charged) on every inbound call to this number. Unset means the account's \"CNAM Lookups by Default\" preference. The Go client sends this option in a JSON body instead.\n- `messaging_enabled`: Ask the Message Provision service to enable SMS/MMS on the number once it is bought (default false; charged per Flowroute pricing). The Go client sends this option in a JSON body instead.\n```ignore\nlet response = client.purchase_a_phone_number()\n    .number_id(number_id)\n    .cnam_lookups_enabled(cnam_lookups_enabled)\n    .messaging_enabled(messaging_enabled)\n    .send()\n    .await;\n```"]
     pub fn purchase_a_phone_number(&self) -> builder::PurchaseAPhoneNumber<'_> {
         builder::PurchaseAPhoneNumber::new(self)
     }
-    /**Release a phone number from your account
-
-Gives the number back to Flowroute; it stops working for your account at once.
-The answer has no body.
-
-Sources: the developer docs (a page not linked from their navigation),
-Flowroute's unreleased draft spec, the Python, PHP, .NET and Ruby SDKs and the
-community Go client; the published spec lacks it.
-Note: Flowroute's documented 404 for a number not on the account has no
-`title` (see the shared NotFound example).
-
-Retry class `not-idempotent`: a repeat after a lost answer turns a
-release that succeeded into a confusing 404.
-
-
-Sends a `DELETE` request to `/v2/numbers/{number_id}`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-```ignore
-let response = client.release_a_phone_number()
-    .number_id(number_id)
-    .send()
-    .await;
-```*/
+    #[doc = "Release a phone number from your account\n\nGives the number back to Flowroute; it stops working for your account at once.\nThe answer has no body.\n\nSources: the developer docs (a page not linked from their navigation),\nFlowroute's unreleased draft spec, the Python, PHP, .NET and Ruby SDKs and the\ncommunity Go client; the published spec lacks it.\nNote: Flowroute's documented 404 for a number not on the account has no\n`title` (see the shared NotFound example).\n\nRetry class `not-idempotent`: a repeat after a lost answer turns a\nrelease that succeeded into a confusing 404.\n\n\nSends a `DELETE` request to `/v2/numbers/{number_id}`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n```ignore\nlet response = client.release_a_phone_number()\n    .number_id(number_id)\n    .send()\n    .await;\n```"]
     pub fn release_a_phone_number(&self) -> builder::ReleaseAPhoneNumber<'_> {
         builder::ReleaseAPhoneNumber::new(self)
     }
-    /**Update the details of one of your phone numbers
-
-Changes a number's alias, CNAM lookups on inbound calls, or messaging
-enablement (optionally with an e-mail or a callback when provisioning
-finishes). Send only the fields to change, plus `type`.
-
-Sources: the developer docs (update phone number details, enable CNAM lookups);
-the Python, PHP, .NET and Ruby SDKs use it to set the alias only.
-
-Settled: the body is flat (`{"type":"number","alias":…}`), not a JSON:API
-document, because the docs and every SDK send it flat.
-Settled: the switches are JSON booleans as the docs' field list types them,
-although the docs' enable-CNAM-lookups example sends the string `"true"`.
-Settled: the answer is the updated number (200), and 207 Multi-Status with the
-same body when messaging provisioning failed, as the docs state.
-
-Retry class `idempotent`: the PATCH sets the given attributes to fixed
-values, so a repeat changes nothing more.
-
-
-Sends a `PATCH` request to `/v2/numbers/{number_id}`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-- `body`
-```ignore
-let response = client.update_phone_number_details()
-    .number_id(number_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Update the details of one of your phone numbers\n\nChanges a number's alias, CNAM lookups on inbound calls, or messaging\nenablement (optionally with an e-mail or a callback when provisioning\nfinishes). Send only the fields to change, plus `type`.\n\nSources: the developer docs (update phone number details, enable CNAM lookups);\nthe Python, PHP, .NET and Ruby SDKs use it to set the alias only.\n\nSettled: the body is flat (`{\"type\":\"number\",\"alias\":…}`), not a JSON:API\ndocument, because the docs and every SDK send it flat.\nSettled: the switches are JSON booleans as the docs' field list types them,\nalthough the docs' enable-CNAM-lookups example sends the string `\"true\"`.\nSettled: the answer is the updated number (200), and 207 Multi-Status with the\nsame body when messaging provisioning failed, as the docs state.\n\nRetry class `idempotent`: the PATCH sets the given attributes to fixed\nvalues, so a repeat changes nothing more.\n\n\nSends a `PATCH` request to `/v2/numbers/{number_id}`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n- `body`\n```ignore\nlet response = client.update_phone_number_details()\n    .number_id(number_id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_phone_number_details(&self) -> builder::UpdatePhoneNumberDetails<'_> {
         builder::UpdatePhoneNumberDetails::new(self)
     }
-    /**List your inbound voice routes
-
-Returns one page of the inbound voice routes on your account, optionally of one
-route type only. Any of them can then be assigned to a number as its primary or
-failover route. Route `0` is the built-in `sip-reg` route every purchased
-number starts with; its `value` is null.
-
-Sources: Flowroute's published spec, the developer docs and all five official
-SDKs.
-
-Settled: the `route_type` filter is declared although no SDK sends it, because
-both the published spec and the docs document it.
-
-
-Sends a `GET` request to `/v2/routes`
-
-Arguments:
-- `limit`: Page size (at most 200).
-- `offset`: Number of items to skip before the first one returned.
-- `route_type`: Only routes of this type, in lower case.
-```ignore
-let response = client.list_inbound_routes()
-    .limit(limit)
-    .offset(offset)
-    .route_type(route_type)
-    .send()
-    .await;
-```*/
+    #[doc = "List your inbound voice routes\n\nReturns one page of the inbound voice routes on your account, optionally of one\nroute type only. Any of them can then be assigned to a number as its primary or\nfailover route. Route `0` is the built-in `sip-reg` route every purchased\nnumber starts with; its `value` is null.\n\nSources: Flowroute's published spec, the developer docs and all five official\nSDKs.\n\nSettled: the `route_type` filter is declared although no SDK sends it, because\nboth the published spec and the docs document it.\n\n\nSends a `GET` request to `/v2/routes`\n\nArguments:\n- `limit`: Page size (at most 200).\n- `offset`: Number of items to skip before the first one returned.\n- `route_type`: Only routes of this type, in lower case.\n```ignore\nlet response = client.list_inbound_routes()\n    .limit(limit)\n    .offset(offset)\n    .route_type(route_type)\n    .send()\n    .await;\n```"]
     pub fn list_inbound_routes(&self) -> builder::ListInboundRoutes<'_> {
         builder::ListInboundRoutes::new(self)
     }
-    /**Create an inbound voice route
-
-Creates a route (a host, a PSTN number or a SIP URI to send inbound calls to)
-that can then be assigned to numbers as their primary or failover route.
-Optionally pins the point of presence (edge strategy) the calls leave from.
-Aliases must be unique; creating a route that already exists is answered with
-403 (Python SDK demo).
-
-Sources: Flowroute's published spec, the developer docs and all five official
-SDKs.
-
-Settled: the edge strategy is sent as the integer `edge_strategy_id`, as the
-docs and route resources name it; the Python demo's and .NET model's
-`edge_strategy` is not used.
-Settled: 201 carries the created route (docs, Python and PHP READMEs), although
-the published spec declares 201 without a body.
-Settled: the request is declared as `application/vnd.api+json` as in the spec
-and docs; the SDKs send `application/json` and the server's tolerance of other
-types is unverified.
-Note: in the documented answer the `self` links lack the `/v2` prefix
-(`https://api.flowroute.com/routes/98396`); the example keeps them verbatim.
-
-
-Sends a `POST` request to `/v2/routes`
-
-```ignore
-let response = client.create_an_inbound_route()
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Create an inbound voice route\n\nCreates a route (a host, a PSTN number or a SIP URI to send inbound calls to)\nthat can then be assigned to numbers as their primary or failover route.\nOptionally pins the point of presence (edge strategy) the calls leave from.\nAliases must be unique; creating a route that already exists is answered with\n403 (Python SDK demo).\n\nSources: Flowroute's published spec, the developer docs and all five official\nSDKs.\n\nSettled: the edge strategy is sent as the integer `edge_strategy_id`, as the\ndocs and route resources name it; the Python demo's and .NET model's\n`edge_strategy` is not used.\nSettled: 201 carries the created route (docs, Python and PHP READMEs), although\nthe published spec declares 201 without a body.\nSettled: the request is declared as `application/vnd.api+json` as in the spec\nand docs; the SDKs send `application/json` and the server's tolerance of other\ntypes is unverified.\nNote: in the documented answer the `self` links lack the `/v2` prefix\n(`https://api.flowroute.com/routes/98396`); the example keeps them verbatim.\n\n\nSends a `POST` request to `/v2/routes`\n\n```ignore\nlet response = client.create_an_inbound_route()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn create_an_inbound_route(&self) -> builder::CreateAnInboundRoute<'_> {
         builder::CreateAnInboundRoute::new(self)
     }
-    /**List edge strategies (points of presence)
-
-Lists the points of presence inbound calls can be sent from, with the address
-ranges to allow in your firewall and each one's NAPTR name. Use an item's `id`
-as `edge_strategy_id` when creating or updating a route.
-
-Sources: the developer docs and the Python, PHP (`listPops`), .NET and Ruby
-SDKs; the published spec lacks it.
-
-Settled: no paging parameters are declared; the docs list none and the .NET SDK
-accepts `limit`/`offset` but never sends them.
-Settled: `id` is an integer here, unlike every other resource id, as the docs
-type and show it.
-
-
-Sends a `GET` request to `/v2/routes/edge_strategies`
-
-```ignore
-let response = client.list_edge_strategies()
-    .send()
-    .await;
-```*/
+    #[doc = "List edge strategies (points of presence)\n\nLists the points of presence inbound calls can be sent from, with the address\nranges to allow in your firewall and each one's NAPTR name. Use an item's `id`\nas `edge_strategy_id` when creating or updating a route.\n\nSources: the developer docs and the Python, PHP (`listPops`), .NET and Ruby\nSDKs; the published spec lacks it.\n\nSettled: no paging parameters are declared; the docs list none and the .NET SDK\naccepts `limit`/`offset` but never sends them.\nSettled: `id` is an integer here, unlike every other resource id, as the docs\ntype and show it.\n\n\nSends a `GET` request to `/v2/routes/edge_strategies`\n\n```ignore\nlet response = client.list_edge_strategies()\n    .send()\n    .await;\n```"]
     pub fn list_edge_strategies(&self) -> builder::ListEdgeStrategies<'_> {
         builder::ListEdgeStrategies::new(self)
     }
-    /**Delete an inbound voice route
-
-Deletes a route. A route still assigned to any number cannot be deleted:
-Flowroute answers 403 with title "This Route has numbers still associated to
-it." and detail "Please disassociate all numbers before deleting.". An unknown
-route id is answered with 404.
-
-Sources: the developer docs only (delete route); neither spec nor any SDK has it.
-
-Settled: `route_id` is a string like every route id in answers.
-
-Retry class `not-idempotent`: a repeat after a lost answer turns a
-deletion that succeeded into a confusing 404.
-
-
-Sends a `DELETE` request to `/v2/routes/{route_id}`
-
-Arguments:
-- `route_id`: Id of the route to delete, as in the route's `id` (a string of digits).
-```ignore
-let response = client.delete_a_voice_route()
-    .route_id(route_id)
-    .send()
-    .await;
-```*/
+    #[doc = "Delete an inbound voice route\n\nDeletes a route. A route still assigned to any number cannot be deleted:\nFlowroute answers 403 with title \"This Route has numbers still associated to\nit.\" and detail \"Please disassociate all numbers before deleting.\". An unknown\nroute id is answered with 404.\n\nSources: the developer docs only (delete route); neither spec nor any SDK has it.\n\nSettled: `route_id` is a string like every route id in answers.\n\nRetry class `not-idempotent`: a repeat after a lost answer turns a\ndeletion that succeeded into a confusing 404.\n\n\nSends a `DELETE` request to `/v2/routes/{route_id}`\n\nArguments:\n- `route_id`: Id of the route to delete, as in the route's `id` (a string of digits).\n```ignore\nlet response = client.delete_a_voice_route()\n    .route_id(route_id)\n    .send()\n    .await;\n```"]
     pub fn delete_a_voice_route(&self) -> builder::DeleteAVoiceRoute<'_> {
         builder::DeleteAVoiceRoute::new(self)
     }
-    /**Update an inbound voice route
-
-Changes any of a route's alias, type, value or edge strategy; send only the
-attributes to change. Numbers using the route follow the change.
-
-Sources: the developer docs only (update voice route); neither spec nor any SDK
-has it.
-
-Settled: `route_id` is a string like every route id in answers, although the docs
-type the path parameter integer.
-Settled: the answer is 200 with the updated route and a top-level `self` link,
-as the docs describe (they show no example).
-
-Retry class `idempotent`: the PATCH sets the given attributes to fixed
-values, so a repeat changes nothing more.
-
-
-Sends a `PATCH` request to `/v2/routes/{route_id}`
-
-Arguments:
-- `route_id`: Id of the route to update, as in the route's `id` (a string of digits such as `98396`; the docs type it integer).
-- `body`
-```ignore
-let response = client.update_a_voice_route()
-    .route_id(route_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Update an inbound voice route\n\nChanges any of a route's alias, type, value or edge strategy; send only the\nattributes to change. Numbers using the route follow the change.\n\nSources: the developer docs only (update voice route); neither spec nor any SDK\nhas it.\n\nSettled: `route_id` is a string like every route id in answers, although the docs\ntype the path parameter integer.\nSettled: the answer is 200 with the updated route and a top-level `self` link,\nas the docs describe (they show no example).\n\nRetry class `idempotent`: the PATCH sets the given attributes to fixed\nvalues, so a repeat changes nothing more.\n\n\nSends a `PATCH` request to `/v2/routes/{route_id}`\n\nArguments:\n- `route_id`: Id of the route to update, as in the route's `id` (a string of digits such as `98396`; the docs type it integer).\n- `body`\n```ignore\nlet response = client.update_a_voice_route()\n    .route_id(route_id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_a_voice_route(&self) -> builder::UpdateAVoiceRoute<'_> {
         builder::UpdateAVoiceRoute::new(self)
     }
-    /**Remove the primary voice route of a phone number
-
-Unassigns the number's primary voice route. The route itself is kept. The
-answer has no body.
-
-Sources: the developer docs only (remove voice route); neither spec nor any SDK
-has it.
-
-Retry class `idempotent`: unlike deleting a resource, removing an
-assignment twice leaves the number as removing it once.
-
-
-Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/primary_route`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-```ignore
-let response = client.remove_primary_voice_route()
-    .number_id(number_id)
-    .send()
-    .await;
-```*/
+    #[doc = "Remove the primary voice route of a phone number\n\nUnassigns the number's primary voice route. The route itself is kept. The\nanswer has no body.\n\nSources: the developer docs only (remove voice route); neither spec nor any SDK\nhas it.\n\nRetry class `idempotent`: unlike deleting a resource, removing an\nassignment twice leaves the number as removing it once.\n\n\nSends a `DELETE` request to `/v2/numbers/{number_id}/relationships/primary_route`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n```ignore\nlet response = client.remove_primary_voice_route()\n    .number_id(number_id)\n    .send()\n    .await;\n```"]
     pub fn remove_primary_voice_route(&self) -> builder::RemovePrimaryVoiceRoute<'_> {
         builder::RemovePrimaryVoiceRoute::new(self)
     }
-    /**Assign the primary voice route of a phone number
-
-Makes an existing route (see create and list inbound routes) the first
-destination of inbound calls to the number. The answer has no body.
-
-Sources: Flowroute's published spec, the developer docs and all five official
-SDKs.
-
-Settled: the body names the route as `data.id` (a string), as the spec, the docs'
-example and the SDKs do; the docs' field list calls it `route_id`.
-Settled: the request is declared as `application/vnd.api+json` (spec, docs); the
-SDKs send `application/json`, `text/plain` or no Content-Type at all, and which
-of those the server accepts is unverified.
-Note: the docs show a 403 `ActionNotAuthorizedError` without an id (see the
-shared Forbidden example).
-
-Retry class `idempotent`: assigning the same route again leaves the same
-assignment.
-
-
-Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/primary_route`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-- `body`
-```ignore
-let response = client.update_primary_voice_route()
-    .number_id(number_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Assign the primary voice route of a phone number\n\nMakes an existing route (see create and list inbound routes) the first\ndestination of inbound calls to the number. The answer has no body.\n\nSources: Flowroute's published spec, the developer docs and all five official\nSDKs.\n\nSettled: the body names the route as `data.id` (a string), as the spec, the docs'\nexample and the SDKs do; the docs' field list calls it `route_id`.\nSettled: the request is declared as `application/vnd.api+json` (spec, docs); the\nSDKs send `application/json`, `text/plain` or no Content-Type at all, and which\nof those the server accepts is unverified.\nNote: the docs show a 403 `ActionNotAuthorizedError` without an id (see the\nshared Forbidden example).\n\nRetry class `idempotent`: assigning the same route again leaves the same\nassignment.\n\n\nSends a `PATCH` request to `/v2/numbers/{number_id}/relationships/primary_route`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n- `body`\n```ignore\nlet response = client.update_primary_voice_route()\n    .number_id(number_id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_primary_voice_route(&self) -> builder::UpdatePrimaryVoiceRoute<'_> {
         builder::UpdatePrimaryVoiceRoute::new(self)
     }
-    /**Remove the failover voice route of a phone number
-
-Unassigns the number's failover voice route. The route itself is kept. The
-answer has no body.
-
-Sources: the developer docs only (remove voice route); neither spec nor any SDK
-has it.
-
-Retry class `idempotent`: unlike deleting a resource, removing an
-assignment twice leaves the number as removing it once.
-
-
-Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/failover_route`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-```ignore
-let response = client.remove_failover_voice_route()
-    .number_id(number_id)
-    .send()
-    .await;
-```*/
+    #[doc = "Remove the failover voice route of a phone number\n\nUnassigns the number's failover voice route. The route itself is kept. The\nanswer has no body.\n\nSources: the developer docs only (remove voice route); neither spec nor any SDK\nhas it.\n\nRetry class `idempotent`: unlike deleting a resource, removing an\nassignment twice leaves the number as removing it once.\n\n\nSends a `DELETE` request to `/v2/numbers/{number_id}/relationships/failover_route`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n```ignore\nlet response = client.remove_failover_voice_route()\n    .number_id(number_id)\n    .send()\n    .await;\n```"]
     pub fn remove_failover_voice_route(&self) -> builder::RemoveFailoverVoiceRoute<'_> {
         builder::RemoveFailoverVoiceRoute::new(self)
     }
-    /**Assign the failover voice route of a phone number
-
-Makes an existing route the destination of inbound calls to the number when the
-primary route cannot take them. If both routes' values end in `;weight=X`,
-Flowroute instead splits calls between them by weight (docs). The answer has no
-body.
-
-Sources: Flowroute's published spec, the developer docs and all five official
-SDKs.
-
-Settled: the body names the route as `data.id` (a string), as the spec, the docs'
-example and the SDKs do; the docs' field list calls it `route_id`.
-Settled: the request is declared as `application/vnd.api+json` (spec, docs); the
-SDKs send `application/json`, `text/plain` or no Content-Type at all, and which
-of those the server accepts is unverified.
-
-Retry class `idempotent`: assigning the same route again leaves the same
-assignment.
-
-
-Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/failover_route`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-- `body`
-```ignore
-let response = client.update_failover_voice_route()
-    .number_id(number_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Assign the failover voice route of a phone number\n\nMakes an existing route the destination of inbound calls to the number when the\nprimary route cannot take them. If both routes' values end in `;weight=X`,\nFlowroute instead splits calls between them by weight (docs). The answer has no\nbody.\n\nSources: Flowroute's published spec, the developer docs and all five official\nSDKs.\n\nSettled: the body names the route as `data.id` (a string), as the spec, the docs'\nexample and the SDKs do; the docs' field list calls it `route_id`.\nSettled: the request is declared as `application/vnd.api+json` (spec, docs); the\nSDKs send `application/json`, `text/plain` or no Content-Type at all, and which\nof those the server accepts is unverified.\n\nRetry class `idempotent`: assigning the same route again leaves the same\nassignment.\n\n\nSends a `PATCH` request to `/v2/numbers/{number_id}/relationships/failover_route`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n- `body`\n```ignore\nlet response = client.update_failover_voice_route()\n    .number_id(number_id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_failover_voice_route(&self) -> builder::UpdateFailoverVoiceRoute<'_> {
         builder::UpdateFailoverVoiceRoute::new(self)
     }
-    /**List message detail records
-
-Pages through the message detail records (MDRs) of messages sent and received
-between `start_date` and `end_date` (UTC), inbound and outbound, SMS and MMS.
-
-Sources: Flowroute's published spec (`MDRSet`), the v2.1 look-up-set-of-messages
-page and the Python SDK README (example below).
-
-- Paging: unlike the other lists, this one documents no default and no maximum
-  page size ("as high as you want", but above zero), so `limit` has neither here.
-- Links: pages carry only `links.next` (no `self`); the `next` link re-encodes the
-  dates with an explicit `+00:00` offset.
-- Errors: the published spec lists 401/404 only; we list every status the API
-  documents.
-
-
-Sends a `GET` request to `/v2.1/messages`
-
-Arguments:
-- `end_date`: Last moment (UTC) to include; same formats as `start_date`. Without it the search runs to now.
-- `limit`: Page size; must be at least 1. Flowroute documents no maximum and no default for this list.
-- `offset`: Number of items to skip before the first one returned.
-- `start_date`: First moment (UTC) to include. The docs accept `YYYY-MM-DD` or
-`YYYY-MM-DDTHH:mm:ss.SSZ`; we send the date-time form.
-
-```ignore
-let response = client.look_up_a_set_of_messages()
-    .end_date(end_date)
-    .limit(limit)
-    .offset(offset)
-    .start_date(start_date)
-    .send()
-    .await;
-```*/
+    #[doc = "List message detail records\n\nPages through the message detail records (MDRs) of messages sent and received\nbetween `start_date` and `end_date` (UTC), inbound and outbound, SMS and MMS.\n\nSources: Flowroute's published spec (`MDRSet`), the v2.1 look-up-set-of-messages\npage and the Python SDK README (example below).\n\n- Paging: unlike the other lists, this one documents no default and no maximum\n  page size (\"as high as you want\", but above zero), so `limit` has neither here.\n- Links: pages carry only `links.next` (no `self`); the `next` link re-encodes the\n  dates with an explicit `+00:00` offset.\n- Errors: the published spec lists 401/404 only; we list every status the API\n  documents.\n\n\nSends a `GET` request to `/v2.1/messages`\n\nArguments:\n- `end_date`: Last moment (UTC) to include; same formats as `start_date`. Without it the search runs to now.\n- `limit`: Page size; must be at least 1. Flowroute documents no maximum and no default for this list.\n- `offset`: Number of items to skip before the first one returned.\n- `start_date`: First moment (UTC) to include. The docs accept `YYYY-MM-DD` or\n`YYYY-MM-DDTHH:mm:ss.SSZ`; we send the date-time form.\n\n```ignore\nlet response = client.look_up_a_set_of_messages()\n    .end_date(end_date)\n    .limit(limit)\n    .offset(offset)\n    .start_date(start_date)\n    .send()\n    .await;\n```"]
     pub fn look_up_a_set_of_messages(&self) -> builder::LookUpASetOfMessages<'_> {
         builder::LookUpASetOfMessages::new(self)
     }
-    /**Send an SMS or MMS
-
-Queues one SMS or MMS from a long-code or toll-free number on your account to
-another number. The answer is 202 with the new message's `mdr2-` id; delivery
-happens later and is reported through delivery receipts (DLRs).
-
-Sources: Flowroute's published spec (`Message`, `MessageSuccess`), the v2.1
-send-an-sms / send-an-mms pages, the official SDKs and their READMEs.
-
-- Body format: the docs accept both a compact flat body and a JSON:API
-  `{"data":{"type":"message","attributes":{…}}}` wrapper (the Python and Node
-  demos use the wrapper); we declare only the compact form, which is the
-  published spec's shape and avoids an untagged `oneOf` in the generated client.
-- `is_mms`: the Python and Node demos send the string `"true"`; the spec and
-  the docs say boolean, which is what we declare.
-- Errors: the published spec lists 401/403/404/422 only; we list every status
-  Flowroute documents for the API, including 429 when sending too fast.
-
-Limits (developer docs): 5 SMS per second and 1 MMS per second per access
-key and endpoint, one MMS per request (429 beyond that); an ASCII body of up
-to 160 characters is one segment, longer ones are split into segments (of 140
-characters, Flowroute says) and billed per segment, and any
-non-ASCII character switches the whole message to UCS-2 (70 characters per
-segment); an MMS, text included, may total at most 750 kB (a 422 names the
-oversized media file).
-
-Retry class `never`: when the answer is lost the message may already
-have gone out, and Flowroute has no idempotency key to recognise a
-repeat, so sending again could deliver it twice.
-
-
-Sends a `POST` request to `/v2.1/messages`
-
-Arguments:
-- `body`: The message to send, in the compact form.
-```ignore
-let response = client.send_a_message()
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Send an SMS or MMS\n\nQueues one SMS or MMS from a long-code or toll-free number on your account to\nanother number. The answer is 202 with the new message's `mdr2-` id; delivery\nhappens later and is reported through delivery receipts (DLRs).\n\nSources: Flowroute's published spec (`Message`, `MessageSuccess`), the v2.1\nsend-an-sms / send-an-mms pages, the official SDKs and their READMEs.\n\n- Body format: the docs accept both a compact flat body and a JSON:API\n  `{\"data\":{\"type\":\"message\",\"attributes\":{…}}}` wrapper (the Python and Node\n  demos use the wrapper); we declare only the compact form, which is the\n  published spec's shape and avoids an untagged `oneOf` in the generated client.\n- `is_mms`: the Python and Node demos send the string `\"true\"`; the spec and\n  the docs say boolean, which is what we declare.\n- Errors: the published spec lists 401/403/404/422 only; we list every status\n  Flowroute documents for the API, including 429 when sending too fast.\n\nLimits (developer docs): 5 SMS per second and 1 MMS per second per access\nkey and endpoint, one MMS per request (429 beyond that); an ASCII body of up\nto 160 characters is one segment, longer ones are split into segments (of 140\ncharacters, Flowroute says) and billed per segment, and any\nnon-ASCII character switches the whole message to UCS-2 (70 characters per\nsegment); an MMS, text included, may total at most 750 kB (a 422 names the\noversized media file).\n\nRetry class `never`: when the answer is lost the message may already\nhave gone out, and Flowroute has no idempotency key to recognise a\nrepeat, so sending again could deliver it twice.\n\n\nSends a `POST` request to `/v2.1/messages`\n\nArguments:\n- `body`: The message to send, in the compact form.\n```ignore\nlet response = client.send_a_message()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn send_a_message(&self) -> builder::SendAMessage<'_> {
         builder::SendAMessage::new(self)
     }
-    /**Get one message detail record
-
-Returns the message detail record (MDR) of one message, sent or received,
-including its delivery receipts and, for an MMS, its media relationship.
-
-Sources: Flowroute's published spec (`MDR2`), the v2.1
-look-up-a-message-detail-record page and the Python SDK README (example below).
-
-- Path clash: this template has the same shape as `/v2.1/messages/{callback_type}`
-  (account callback URLs). Flowroute serves both under `/v2.1/messages/…` and
-  tells them apart by the value itself: the five callback names on one side,
-  ids starting with `mdr2-` on the other; we keep two path items so that each
-  parameter keeps its own type.
-- Errors: the published spec lists 401/404 only; we list every status the API
-  documents.
-
-
-Sends a `GET` request to `/v2.1/messages/{message_id}`
-
-Arguments:
-- `message_id`: The message detail record id, with its `mdr2-` prefix (for example `mdr2-39cadeace66e11e7aff806cd7f24ba2d`).
-```ignore
-let response = client.look_up_a_message_detail_record()
-    .message_id(message_id)
-    .send()
-    .await;
-```*/
-    pub fn look_up_a_message_detail_record(
-        &self,
-    ) -> builder::LookUpAMessageDetailRecord<'_> {
+    #[doc = "Get one message detail record\n\nReturns the message detail record (MDR) of one message, sent or received,\nincluding its delivery receipts and, for an MMS, its media relationship.\n\nSources: Flowroute's published spec (`MDR2`), the v2.1\nlook-up-a-message-detail-record page and the Python SDK README (example below).\n\n- Path clash: this template has the same shape as `/v2.1/messages/{callback_type}`\n  (account callback URLs). Flowroute serves both under `/v2.1/messages/…` and\n  tells them apart by the value itself: the five callback names on one side,\n  ids starting with `mdr2-` on the other; we keep two path items so that each\n  parameter keeps its own type.\n- Errors: the published spec lists 401/404 only; we list every status the API\n  documents.\n\n\nSends a `GET` request to `/v2.1/messages/{message_id}`\n\nArguments:\n- `message_id`: The message detail record id, with its `mdr2-` prefix (for example `mdr2-39cadeace66e11e7aff806cd7f24ba2d`).\n```ignore\nlet response = client.look_up_a_message_detail_record()\n    .message_id(message_id)\n    .send()\n    .await;\n```"]
+    pub fn look_up_a_message_detail_record(&self) -> builder::LookUpAMessageDetailRecord<'_> {
         builder::LookUpAMessageDetailRecord::new(self)
     }
-    /**Get an account-level messaging callback URL
-
-Returns the URL registered for one kind of messaging notification on the
-account, with the product it belongs to.
-
-Sources: the v2.1 and v2.2 look-up-callback-details-for-account pages, Flowroute's
-unreleased draft spec (`Callback`) and the community Go client; no official SDK
-implements it.
-
-- `api_version` is described in the v2.1 docs and the draft spec but missing from
-  the v2.2 docs, so it is optional.
-- The draft spec also lists two integer query parameters, `number` and
-  `callback`, which no documentation explains; they are left out.
-
-
-Sends a `GET` request to `/v2.1/messages/{callback_type}`
-
-Arguments:
-- `callback_type`: Which notifications to look up.
-```ignore
-let response = client.look_up_account_callback_url()
-    .callback_type(callback_type)
-    .send()
-    .await;
-```*/
+    #[doc = "Get an account-level messaging callback URL\n\nReturns the URL registered for one kind of messaging notification on the\naccount, with the product it belongs to.\n\nSources: the v2.1 and v2.2 look-up-callback-details-for-account pages, Flowroute's\nunreleased draft spec (`Callback`) and the community Go client; no official SDK\nimplements it.\n\n- `api_version` is described in the v2.1 docs and the draft spec but missing from\n  the v2.2 docs, so it is optional.\n- The draft spec also lists two integer query parameters, `number` and\n  `callback`, which no documentation explains; they are left out.\n\n\nSends a `GET` request to `/v2.1/messages/{callback_type}`\n\nArguments:\n- `callback_type`: Which notifications to look up.\n```ignore\nlet response = client.look_up_account_callback_url()\n    .callback_type(callback_type)\n    .send()\n    .await;\n```"]
     pub fn look_up_account_callback_url(&self) -> builder::LookUpAccountCallbackUrl<'_> {
         builder::LookUpAccountCallbackUrl::new(self)
     }
-    /**Set an account-level messaging callback URL
-
-Sets the URL to which Flowroute POSTs inbound SMS, inbound MMS or delivery
-receipts for every number on the account (a number-level URL, or a DLR URL
-given with the message, takes precedence). Answers 204 without a body.
-
-Sources: the v2.1 and v2.2 set-a-callback-url-for-account pages, Flowroute's
-unreleased draft spec, the PHP, Python, .NET and Ruby SDKs, and the community Go
-client.
-
-- Body: the docs, the draft spec, the PHP SDK and the Go client send a flat
-  `{"callback_url": …}`; the Python SDK wraps it as
-  `{"data":{"attributes":{"callback_url": …}}}` (and .NET and Ruby send broken
-  text); we declare the flat form.
-- Callback types: the SDKs only know `sms_callback`, `mms_callback` and
-  `dlr_callback`; the v2.1 docs replace `dlr_callback` with `sms_dlr_callback` and
-  `mms_dlr_callback` (the old name still works for SMS receipts), so all five are
-  accepted here.
-- Status: the Python SDK's docstrings say "ACCEPTED"; the docs and draft spec say
-  204 No Content, which is what we declare.
-
-
-Sends a `PUT` request to `/v2.1/messages/{callback_type}`
-
-Arguments:
-- `callback_type`: Which notifications the URL receives.
-- `body`: The URL to register.
-```ignore
-let response = client.set_account_callback_url()
-    .callback_type(callback_type)
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Set an account-level messaging callback URL\n\nSets the URL to which Flowroute POSTs inbound SMS, inbound MMS or delivery\nreceipts for every number on the account (a number-level URL, or a DLR URL\ngiven with the message, takes precedence). Answers 204 without a body.\n\nSources: the v2.1 and v2.2 set-a-callback-url-for-account pages, Flowroute's\nunreleased draft spec, the PHP, Python, .NET and Ruby SDKs, and the community Go\nclient.\n\n- Body: the docs, the draft spec, the PHP SDK and the Go client send a flat\n  `{\"callback_url\": …}`; the Python SDK wraps it as\n  `{\"data\":{\"attributes\":{\"callback_url\": …}}}` (and .NET and Ruby send broken\n  text); we declare the flat form.\n- Callback types: the SDKs only know `sms_callback`, `mms_callback` and\n  `dlr_callback`; the v2.1 docs replace `dlr_callback` with `sms_dlr_callback` and\n  `mms_dlr_callback` (the old name still works for SMS receipts), so all five are\n  accepted here.\n- Status: the Python SDK's docstrings say \"ACCEPTED\"; the docs and draft spec say\n  204 No Content, which is what we declare.\n\n\nSends a `PUT` request to `/v2.1/messages/{callback_type}`\n\nArguments:\n- `callback_type`: Which notifications the URL receives.\n- `body`: The URL to register.\n```ignore\nlet response = client.set_account_callback_url()\n    .callback_type(callback_type)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn set_account_callback_url(&self) -> builder::SetAccountCallbackUrl<'_> {
         builder::SetAccountCallbackUrl::new(self)
     }
-    /**Remove an account-level messaging callback URL
-
-Removes the URL registered for one kind of messaging notification on the
-account. Answers 204 without a body.
-
-Sources: Flowroute's unreleased draft spec and the community Go client (v2.2);
-no official SDK implements it and the v2.1 docs do not show it, so its
-availability on v2.1 rests on the draft spec alone.
-
-Retry class `idempotent`: removing the URL twice leaves the account as
-removing it once.
-
-
-Sends a `DELETE` request to `/v2.1/messages/{callback_type}`
-
-Arguments:
-- `callback_type`: Which notifications to stop.
-```ignore
-let response = client.remove_account_callback_url()
-    .callback_type(callback_type)
-    .send()
-    .await;
-```*/
+    #[doc = "Remove an account-level messaging callback URL\n\nRemoves the URL registered for one kind of messaging notification on the\naccount. Answers 204 without a body.\n\nSources: Flowroute's unreleased draft spec and the community Go client (v2.2);\nno official SDK implements it and the v2.1 docs do not show it, so its\navailability on v2.1 rests on the draft spec alone.\n\nRetry class `idempotent`: removing the URL twice leaves the account as\nremoving it once.\n\n\nSends a `DELETE` request to `/v2.1/messages/{callback_type}`\n\nArguments:\n- `callback_type`: Which notifications to stop.\n```ignore\nlet response = client.remove_account_callback_url()\n    .callback_type(callback_type)\n    .send()\n    .await;\n```"]
     pub fn remove_account_callback_url(&self) -> builder::RemoveAccountCallbackUrl<'_> {
         builder::RemoveAccountCallbackUrl::new(self)
     }
-    /**Get a messaging callback URL of one number
-
-Returns the URL registered for one kind of messaging notification on one number.
-
-Sources: Flowroute's unreleased draft spec only (`Callback`, shared with the
-account-level lookup); neither the docs nor any SDK show it, so the answer's
-shape is assumed to be the account-level one.
-
-
-Sends a `GET` request to `/v2/numbers/{number_id}/relationships/{callback_type}`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-- `callback_type`: Which notifications to look up.
-```ignore
-let response = client.look_up_number_callback_url()
-    .number_id(number_id)
-    .callback_type(callback_type)
-    .send()
-    .await;
-```*/
+    #[doc = "Get a messaging callback URL of one number\n\nReturns the URL registered for one kind of messaging notification on one number.\n\nSources: Flowroute's unreleased draft spec only (`Callback`, shared with the\naccount-level lookup); neither the docs nor any SDK show it, so the answer's\nshape is assumed to be the account-level one.\n\n\nSends a `GET` request to `/v2/numbers/{number_id}/relationships/{callback_type}`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n- `callback_type`: Which notifications to look up.\n```ignore\nlet response = client.look_up_number_callback_url()\n    .number_id(number_id)\n    .callback_type(callback_type)\n    .send()\n    .await;\n```"]
     pub fn look_up_number_callback_url(&self) -> builder::LookUpNumberCallbackUrl<'_> {
         builder::LookUpNumberCallbackUrl::new(self)
     }
-    /**Set a messaging callback URL for one number
-
-Sets the URL to which Flowroute POSTs inbound SMS, inbound MMS or delivery
-receipts for one number on the account, overriding the account-level URL for
-that number. Answers 204 without a body.
-
-Sources: the Numbers v2 set-a-messaging-callback-url-for-phone-number page,
-Flowroute's unreleased draft spec (`DIDCallback`) and the Python, PHP, .NET and
-Ruby SDKs.
-
-- Body: unlike the account-level call, the draft spec and every SDK wrap the URL
-  as `{"data":{"attributes":{"callback_url": …}}}`, which is what we declare.
-- Callback types: every SDK hard-codes `dlr_callback`; the docs list
-  `sms_callback`, `mms_callback`, `sms_dlr_callback` and `mms_dlr_callback`; all
-  five are accepted here (`dlr_callback` is deprecated).
-- Errors: the draft spec lists 401/403/404/422; we list every status the API
-  documents.
-
-Retry class `idempotent` although a POST: it sets the URL, and setting
-the same URL again changes nothing.
-
-
-Sends a `POST` request to `/v2/numbers/{number_id}/relationships/{callback_type}`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-- `callback_type`: Which notifications the URL receives for this number.
-- `body`: The URL to register, in a JSON:API wrapper.
-```ignore
-let response = client.set_number_callback_url()
-    .number_id(number_id)
-    .callback_type(callback_type)
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Set a messaging callback URL for one number\n\nSets the URL to which Flowroute POSTs inbound SMS, inbound MMS or delivery\nreceipts for one number on the account, overriding the account-level URL for\nthat number. Answers 204 without a body.\n\nSources: the Numbers v2 set-a-messaging-callback-url-for-phone-number page,\nFlowroute's unreleased draft spec (`DIDCallback`) and the Python, PHP, .NET and\nRuby SDKs.\n\n- Body: unlike the account-level call, the draft spec and every SDK wrap the URL\n  as `{\"data\":{\"attributes\":{\"callback_url\": …}}}`, which is what we declare.\n- Callback types: every SDK hard-codes `dlr_callback`; the docs list\n  `sms_callback`, `mms_callback`, `sms_dlr_callback` and `mms_dlr_callback`; all\n  five are accepted here (`dlr_callback` is deprecated).\n- Errors: the draft spec lists 401/403/404/422; we list every status the API\n  documents.\n\nRetry class `idempotent` although a POST: it sets the URL, and setting\nthe same URL again changes nothing.\n\n\nSends a `POST` request to `/v2/numbers/{number_id}/relationships/{callback_type}`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n- `callback_type`: Which notifications the URL receives for this number.\n- `body`: The URL to register, in a JSON:API wrapper.\n```ignore\nlet response = client.set_number_callback_url()\n    .number_id(number_id)\n    .callback_type(callback_type)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn set_number_callback_url(&self) -> builder::SetNumberCallbackUrl<'_> {
         builder::SetNumberCallbackUrl::new(self)
     }
-    /**Remove a messaging callback URL from one number
-
-Removes the number-level URL for one kind of messaging notification; the
-account-level URL then applies again. Answers 204 without a body.
-
-Sources: Flowroute's unreleased draft spec only; neither the docs nor any SDK
-show it.
-
-Retry class `idempotent`: removing the URL twice leaves the number as
-removing it once.
-
-
-Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/{callback_type}`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-- `callback_type`: Which notifications to stop for this number.
-```ignore
-let response = client.remove_number_callback_url()
-    .number_id(number_id)
-    .callback_type(callback_type)
-    .send()
-    .await;
-```*/
+    #[doc = "Remove a messaging callback URL from one number\n\nRemoves the number-level URL for one kind of messaging notification; the\naccount-level URL then applies again. Answers 204 without a body.\n\nSources: Flowroute's unreleased draft spec only; neither the docs nor any SDK\nshow it.\n\nRetry class `idempotent`: removing the URL twice leaves the number as\nremoving it once.\n\n\nSends a `DELETE` request to `/v2/numbers/{number_id}/relationships/{callback_type}`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n- `callback_type`: Which notifications to stop for this number.\n```ignore\nlet response = client.remove_number_callback_url()\n    .number_id(number_id)\n    .callback_type(callback_type)\n    .send()\n    .await;\n```"]
     pub fn remove_number_callback_url(&self) -> builder::RemoveNumberCallbackUrl<'_> {
         builder::RemoveNumberCallbackUrl::new(self)
     }
-    /**List CDR exports
-
-Pages through the call detail record (CDR) exports requested on the account,
-optionally only those in one status.
-
-Sources: the CDR export v2.0 list-cdrs page and the Python SDK (`cdrs.list_cdrs`)
-and its README; no other SDK implements CDR exports.
-
-- Item shape: the Python README's example wraps every item of `data` in its own
-  `{"data": {…}}` and gives `links` on an internal host (`http://cdr-api/…`); we
-  model the flat JSON:API item that the create and status calls return, and
-  leave that example out rather than shape the schema after it.
-
-
-Sends a `GET` request to `/v2/cdrs/exports`
-
-Arguments:
-- `limit`: Page size (at most 200).
-- `offset`: Number of items to skip before the first one returned.
-- `status`: Only exports in this status.
-```ignore
-let response = client.list_cdr_exports()
-    .limit(limit)
-    .offset(offset)
-    .status(status)
-    .send()
-    .await;
-```*/
+    #[doc = "List CDR exports\n\nPages through the call detail record (CDR) exports requested on the account,\noptionally only those in one status.\n\nSources: the CDR export v2.0 list-cdrs page and the Python SDK (`cdrs.list_cdrs`)\nand its README; no other SDK implements CDR exports.\n\n- Item shape: the Python README's example wraps every item of `data` in its own\n  `{\"data\": {…}}` and gives `links` on an internal host (`http://cdr-api/…`); we\n  model the flat JSON:API item that the create and status calls return, and\n  leave that example out rather than shape the schema after it.\n\n\nSends a `GET` request to `/v2/cdrs/exports`\n\nArguments:\n- `limit`: Page size (at most 200).\n- `offset`: Number of items to skip before the first one returned.\n- `status`: Only exports in this status.\n```ignore\nlet response = client.list_cdr_exports()\n    .limit(limit)\n    .offset(offset)\n    .status(status)\n    .send()\n    .await;\n```"]
     pub fn list_cdr_exports(&self) -> builder::ListCdrExports<'_> {
         builder::ListCdrExports::new(self)
     }
-    /**Request a CDR export
-
-Starts building a gzip-compressed CSV of the call detail records that match the
-filters. The export is created in status `processing`; poll it with
-`get_cdr_export`, or give a `callback_url` to be notified when it is done.
-
-Sources: the CDR export v2.0 query-cdrs page and the Python SDK
-(`cdrs.create_cdr_export`, `cdr_demo.py`) and its README.
-
-- Filters: the docs and the Python SDK send them in a JSON:API wrapper as
-  `data.attributes.filter_parameters`; the Python README's sample answer instead
-  echoes some filters directly in `attributes`. We declare the request as the
-  docs and SDK send it; the answer keeps `filter_parameters` as an open object.
-- The Python README's sample answer is not JSON (Python `None`, a trailing
-  comma), so no example is given.
-
-
-Sends a `POST` request to `/v2/cdrs/exports`
-
-Arguments:
-- `body`: The filters, and optionally where to be told when the export is ready.
-```ignore
-let response = client.create_cdr_export()
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Request a CDR export\n\nStarts building a gzip-compressed CSV of the call detail records that match the\nfilters. The export is created in status `processing`; poll it with\n`get_cdr_export`, or give a `callback_url` to be notified when it is done.\n\nSources: the CDR export v2.0 query-cdrs page and the Python SDK\n(`cdrs.create_cdr_export`, `cdr_demo.py`) and its README.\n\n- Filters: the docs and the Python SDK send them in a JSON:API wrapper as\n  `data.attributes.filter_parameters`; the Python README's sample answer instead\n  echoes some filters directly in `attributes`. We declare the request as the\n  docs and SDK send it; the answer keeps `filter_parameters` as an open object.\n- The Python README's sample answer is not JSON (Python `None`, a trailing\n  comma), so no example is given.\n\n\nSends a `POST` request to `/v2/cdrs/exports`\n\nArguments:\n- `body`: The filters, and optionally where to be told when the export is ready.\n```ignore\nlet response = client.create_cdr_export()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn create_cdr_export(&self) -> builder::CreateCdrExport<'_> {
         builder::CreateCdrExport::new(self)
     }
-    /**Get a CDR export
-
-Returns one CDR export: its status, its costs and, once `completed`, the
-`download_url` of the gzip-compressed CSV (a pre-signed link that expires after
-three days, at `expires_at`).
-
-Sources: the CDR export v2.0 cdr-status page and the Python SDK
-(`cdrs.get_cdr_export_status`) and its README.
-
-- Id type: the README's list example gives ids as integers while its create and
-  status samples quote them (`"38647"`); we follow the one JSON example and type
-  the id as an integer.
-- The README's status sample is not JSON (Python syntax, missing commas, a link
-  on the internal host `http://cdr-api/`), so no example is given.
-
-
-Sends a `GET` request to `/v2/cdrs/exports/{cdrexport_id}`
-
-Arguments:
-- `cdrexport_id`: The export's id, as returned when it was requested.
-```ignore
-let response = client.get_cdr_export()
-    .cdrexport_id(cdrexport_id)
-    .send()
-    .await;
-```*/
+    #[doc = "Get a CDR export\n\nReturns one CDR export: its status, its costs and, once `completed`, the\n`download_url` of the gzip-compressed CSV (a pre-signed link that expires after\nthree days, at `expires_at`).\n\nSources: the CDR export v2.0 cdr-status page and the Python SDK\n(`cdrs.get_cdr_export_status`) and its README.\n\n- Id type: the README's list example gives ids as integers while its create and\n  status samples quote them (`\"38647\"`); we follow the one JSON example and type\n  the id as an integer.\n- The README's status sample is not JSON (Python syntax, missing commas, a link\n  on the internal host `http://cdr-api/`), so no example is given.\n\n\nSends a `GET` request to `/v2/cdrs/exports/{cdrexport_id}`\n\nArguments:\n- `cdrexport_id`: The export's id, as returned when it was requested.\n```ignore\nlet response = client.get_cdr_export()\n    .cdrexport_id(cdrexport_id)\n    .send()\n    .await;\n```"]
     pub fn get_cdr_export(&self) -> builder::GetCdrExport<'_> {
         builder::GetCdrExport::new(self)
     }
-    /**List the E911 addresses on your account
-
-Returns one page of the E911 emergency addresses saved on the account, optionally narrowed by label, street name, city or state. Sources: the developer docs (list-account-e911-addresses) and every official SDK (PY `e911s.list_e911s`, ND, PHP, NET, RB). Contradictions settled: the page-size ceiling is 2000 as the docs state, although the Node JSDoc says no maximum is enforced and a Python docstring says 200; the unreleased draft's `GET /v2/e911` answering 201 is an older design and is not modelled, the documented path answers 200; the `label`, `street_name` and `city` filters appear only in the docs (no SDK sends them) and `state` is not sent by the .NET and Ruby SDKs, so all four are optional filters here.
-
-Sends a `GET` request to `/v2/e911s`
-
-Arguments:
-- `city`: Only addresses whose city contains this text (partial match, any letter case).
-- `label`: Only addresses whose label contains this text (partial match, any letter case).
-- `limit`: Page size. The docs give a maximum of 2000 (the Node SDK says none is enforced, a Python docstring says 200; the documented figure is used).
-- `offset`: Number of items to skip before the first one returned.
-- `state`: Only addresses in this state or province, as its two-letter upper-case code (for example `WA`).
-- `street_name`: Only addresses whose street name contains this text (partial match, any letter case).
-```ignore
-let response = client.list_e911_addresses()
-    .city(city)
-    .label(label)
-    .limit(limit)
-    .offset(offset)
-    .state(state)
-    .street_name(street_name)
-    .send()
-    .await;
-```*/
+    #[doc = "List the E911 addresses on your account\n\nReturns one page of the E911 emergency addresses saved on the account, optionally narrowed by label, street name, city or state. Sources: the developer docs (list-account-e911-addresses) and every official SDK (PY `e911s.list_e911s`, ND, PHP, NET, RB). Contradictions settled: the page-size ceiling is 2000 as the docs state, although the Node JSDoc says no maximum is enforced and a Python docstring says 200; the unreleased draft's `GET /v2/e911` answering 201 is an older design and is not modelled, the documented path answers 200; the `label`, `street_name` and `city` filters appear only in the docs (no SDK sends them) and `state` is not sent by the .NET and Ruby SDKs, so all four are optional filters here.\n\nSends a `GET` request to `/v2/e911s`\n\nArguments:\n- `city`: Only addresses whose city contains this text (partial match, any letter case).\n- `label`: Only addresses whose label contains this text (partial match, any letter case).\n- `limit`: Page size. The docs give a maximum of 2000 (the Node SDK says none is enforced, a Python docstring says 200; the documented figure is used).\n- `offset`: Number of items to skip before the first one returned.\n- `state`: Only addresses in this state or province, as its two-letter upper-case code (for example `WA`).\n- `street_name`: Only addresses whose street name contains this text (partial match, any letter case).\n```ignore\nlet response = client.list_e911_addresses()\n    .city(city)\n    .label(label)\n    .limit(limit)\n    .offset(offset)\n    .state(state)\n    .street_name(street_name)\n    .send()\n    .await;\n```"]
     pub fn list_e911_addresses(&self) -> builder::ListE911Addresses<'_> {
         builder::ListE911Addresses::new(self)
     }
-    /**Create and validate a new E911 address
-
-Validates the address and, when it is valid, saves it as a new E911 record that can then be assigned to phone numbers. Flowroute may rewrite the address to the format emergency call centres (PSAPs) expect, so the returned attributes can differ from those sent, or reject it with a detailed error. Sources: the developer docs (create an E911 address), the PY and PHP READMEs (201 with the created resource) and every official SDK. Contradictions settled: the body is the documented JSON:API wrapper with `type` `e911` (the .NET SDK sends the plural `e911s`, not copied); a 403 whose detail is "Duplicate address." is an error here, although the Node SDK treats it as success; the .NET SDK reads every 403 as insufficient funds, but Flowroute uses 403 for both, so the error body tells which.
-
-Sends a `POST` request to `/v2/e911s`
-
-```ignore
-let response = client.create_e911_address()
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Create and validate a new E911 address\n\nValidates the address and, when it is valid, saves it as a new E911 record that can then be assigned to phone numbers. Flowroute may rewrite the address to the format emergency call centres (PSAPs) expect, so the returned attributes can differ from those sent, or reject it with a detailed error. Sources: the developer docs (create an E911 address), the PY and PHP READMEs (201 with the created resource) and every official SDK. Contradictions settled: the body is the documented JSON:API wrapper with `type` `e911` (the .NET SDK sends the plural `e911s`, not copied); a 403 whose detail is \"Duplicate address.\" is an error here, although the Node SDK treats it as success; the .NET SDK reads every 403 as insufficient funds, but Flowroute uses 403 for both, so the error body tells which.\n\nSends a `POST` request to `/v2/e911s`\n\n```ignore\nlet response = client.create_e911_address()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn create_e911_address(&self) -> builder::CreateE911Address<'_> {
         builder::CreateE911Address::new(self)
     }
-    /**Check an E911 address without saving it
-
-Runs Flowroute's address validation on an E911 address and saves nothing; success is 204 with no body. An address that cannot be geocoded is answered 400 with a detail such as "Could not geocode this address. Please check the validity of your address." and title "Client Error" (PY README); a malformed field is answered 422 with an object naming the field (PHP README, the shared 422 example). Sources: the developer docs (validate an E911 address), the PY and PHP READMEs and every official SDK. Contradictions settled: `type` is `e911` as documented (the .NET SDK sends `e911s`); the unreleased draft's 415 "Required field not specified" is listed as the generic 415; the Python SDK drops `address_type` unless `address_type_number` is also given, which matches the documented rule that the number is required with a type.
-
-Sends a `POST` request to `/v2/e911s/validate`
-
-```ignore
-let response = client.validate_e911_address()
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Check an E911 address without saving it\n\nRuns Flowroute's address validation on an E911 address and saves nothing; success is 204 with no body. An address that cannot be geocoded is answered 400 with a detail such as \"Could not geocode this address. Please check the validity of your address.\" and title \"Client Error\" (PY README); a malformed field is answered 422 with an object naming the field (PHP README, the shared 422 example). Sources: the developer docs (validate an E911 address), the PY and PHP READMEs and every official SDK. Contradictions settled: `type` is `e911` as documented (the .NET SDK sends `e911s`); the unreleased draft's 415 \"Required field not specified\" is listed as the generic 415; the Python SDK drops `address_type` unless `address_type_number` is also given, which matches the documented rule that the number is required with a type.\n\nSends a `POST` request to `/v2/e911s/validate`\n\n```ignore\nlet response = client.validate_e911_address()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn validate_e911_address(&self) -> builder::ValidateE911Address<'_> {
         builder::ValidateE911Address::new(self)
     }
-    /**Get one E911 address
-
-Returns the E911 record with the given id. Sources: the developer docs (list E911 record details), the PY README and every official SDK. Contradiction settled: the docs type `e911_id` as integer on some pages and string on others; it is a string here because responses carry the id as a digit string (such as "21845") and the two are the same on the wire.
-
-Sends a `GET` request to `/v2/e911s/{e911_id}`
-
-Arguments:
-- `e911_id`: Id of the E911 record, the `id` of an E911 resource (a digit string such as `21845`).
-```ignore
-let response = client.get_e911_address_details()
-    .e911_id(e911_id)
-    .send()
-    .await;
-```*/
+    #[doc = "Get one E911 address\n\nReturns the E911 record with the given id. Sources: the developer docs (list E911 record details), the PY README and every official SDK. Contradiction settled: the docs type `e911_id` as integer on some pages and string on others; it is a string here because responses carry the id as a digit string (such as \"21845\") and the two are the same on the wire.\n\nSends a `GET` request to `/v2/e911s/{e911_id}`\n\nArguments:\n- `e911_id`: Id of the E911 record, the `id` of an E911 resource (a digit string such as `21845`).\n```ignore\nlet response = client.get_e911_address_details()\n    .e911_id(e911_id)\n    .send()\n    .await;\n```"]
     pub fn get_e911_address_details(&self) -> builder::GetE911AddressDetails<'_> {
         builder::GetE911AddressDetails::new(self)
     }
-    /**Remove an E911 address from your account
-
-Deletes an E911 record. Every phone number using it must be unassigned first (see `remove_e911_address_from_number`); while numbers still use it the request is refused, with 403 or 409 (the sources do not say which, so both are listed). Sources: the developer docs (remove an E911 address) and the Node JSDoc, plus every official SDK. Contradiction settled: 409 Conflict appears only in the unreleased draft, so it is kept as a possible answer rather than the documented one.
-Retry class `not-idempotent`: a repeat after a lost answer turns a deletion that succeeded into a confusing 404.
-
-Sends a `DELETE` request to `/v2/e911s/{e911_id}`
-
-Arguments:
-- `e911_id`: Id of the E911 record to delete (a digit string such as `21845`).
-```ignore
-let response = client.delete_e911_address()
-    .e911_id(e911_id)
-    .send()
-    .await;
-```*/
+    #[doc = "Remove an E911 address from your account\n\nDeletes an E911 record. Every phone number using it must be unassigned first (see `remove_e911_address_from_number`); while numbers still use it the request is refused, with 403 or 409 (the sources do not say which, so both are listed). Sources: the developer docs (remove an E911 address) and the Node JSDoc, plus every official SDK. Contradiction settled: 409 Conflict appears only in the unreleased draft, so it is kept as a possible answer rather than the documented one.\nRetry class `not-idempotent`: a repeat after a lost answer turns a deletion that succeeded into a confusing 404.\n\nSends a `DELETE` request to `/v2/e911s/{e911_id}`\n\nArguments:\n- `e911_id`: Id of the E911 record to delete (a digit string such as `21845`).\n```ignore\nlet response = client.delete_e911_address()\n    .e911_id(e911_id)\n    .send()\n    .await;\n```"]
     pub fn delete_e911_address(&self) -> builder::DeleteE911Address<'_> {
         builder::DeleteE911Address::new(self)
     }
-    /**Update and revalidate an E911 address
-
-Changes some attributes of an existing E911 record; the result is validated again like a new address and the updated record is returned with 200. Send only the attributes that change. Sources: the developer docs (update and validate an existing E911 address), the PY README (200 with the record) and every official SDK. Contradictions settled: the Python SDK first fetches the record and PATCHes the whole document back, with `id`, `links`, a duplicate `zip_code` and nulls for unset address types, which is not copied, the documented wrapper with only changed attributes is; the .NET SDK also serialises an `address_number` property and the plural type `e911s`, neither of which is documented.
-Retry class `idempotent`: the PATCH sets the given attributes to fixed values, so a repeat changes nothing more.
-
-Sends a `PATCH` request to `/v2/e911s/{e911_id}`
-
-Arguments:
-- `e911_id`: Id of the E911 record to change (a digit string such as `21845`).
-- `body`
-```ignore
-let response = client.update_e911_address()
-    .e911_id(e911_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Update and revalidate an E911 address\n\nChanges some attributes of an existing E911 record; the result is validated again like a new address and the updated record is returned with 200. Send only the attributes that change. Sources: the developer docs (update and validate an existing E911 address), the PY README (200 with the record) and every official SDK. Contradictions settled: the Python SDK first fetches the record and PATCHes the whole document back, with `id`, `links`, a duplicate `zip_code` and nulls for unset address types, which is not copied, the documented wrapper with only changed attributes is; the .NET SDK also serialises an `address_number` property and the plural type `e911s`, neither of which is documented.\nRetry class `idempotent`: the PATCH sets the given attributes to fixed values, so a repeat changes nothing more.\n\nSends a `PATCH` request to `/v2/e911s/{e911_id}`\n\nArguments:\n- `e911_id`: Id of the E911 record to change (a digit string such as `21845`).\n- `body`\n```ignore\nlet response = client.update_e911_address()\n    .e911_id(e911_id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_e911_address(&self) -> builder::UpdateE911Address<'_> {
         builder::UpdateE911Address::new(self)
     }
-    /**List the phone numbers using an E911 address
-
-Returns the phone numbers on the account to which this E911 record is assigned, one page at a time. Each item's `attributes.value` is the phone number; the item's `id` may be an internal relationship id rather than the number, so read the number from `value`. Sources: the developer docs (list phone numbers associated with an E911 record), the PY README and every official SDK. Contradictions settled: the docs example carries an internal id (682705) while the PY README shows the number as the id, so `id` is an opaque string; the .NET SDK requests `/v2/e911s/{e911_id}/relationships` with the id as a query parameter, which is a bug and not modelled; `limit` and `offset` are not listed as parameters anywhere, but the documented `self` link carries them (`limit=10&offset=0`) as on every paged list, so they are offered here with no documented maximum.
-
-Sends a `GET` request to `/v2/e911s/{e911_id}/relationships/numbers`
-
-Arguments:
-- `e911_id`: Id of the E911 record (a digit string such as `21845`).
-- `limit`: Page size (inferred from the documented `self` link; no maximum is documented).
-- `offset`: Number of items to skip before the first one returned.
-```ignore
-let response = client.list_numbers_for_e911_address()
-    .e911_id(e911_id)
-    .limit(limit)
-    .offset(offset)
-    .send()
-    .await;
-```*/
-    pub fn list_numbers_for_e911_address(
-        &self,
-    ) -> builder::ListNumbersForE911Address<'_> {
+    #[doc = "List the phone numbers using an E911 address\n\nReturns the phone numbers on the account to which this E911 record is assigned, one page at a time. Each item's `attributes.value` is the phone number; the item's `id` may be an internal relationship id rather than the number, so read the number from `value`. Sources: the developer docs (list phone numbers associated with an E911 record), the PY README and every official SDK. Contradictions settled: the docs example carries an internal id (682705) while the PY README shows the number as the id, so `id` is an opaque string; the .NET SDK requests `/v2/e911s/{e911_id}/relationships` with the id as a query parameter, which is a bug and not modelled; `limit` and `offset` are not listed as parameters anywhere, but the documented `self` link carries them (`limit=10&offset=0`) as on every paged list, so they are offered here with no documented maximum.\n\nSends a `GET` request to `/v2/e911s/{e911_id}/relationships/numbers`\n\nArguments:\n- `e911_id`: Id of the E911 record (a digit string such as `21845`).\n- `limit`: Page size (inferred from the documented `self` link; no maximum is documented).\n- `offset`: Number of items to skip before the first one returned.\n```ignore\nlet response = client.list_numbers_for_e911_address()\n    .e911_id(e911_id)\n    .limit(limit)\n    .offset(offset)\n    .send()\n    .await;\n```"]
+    pub fn list_numbers_for_e911_address(&self) -> builder::ListNumbersForE911Address<'_> {
         builder::ListNumbersForE911Address::new(self)
     }
-    /**Assign an E911 address to a phone number
-
-Makes the E911 record the emergency address of the phone number. There is no request body and success is 204. The call is idempotent: assigning the same record to the same number again is not an error and is charged only once, while assigning a different record later is charged again. A number that does not support emergency services is refused with 422 ("Cannot assign an E911 record to a number that does not support emergency services."). Sources: the developer docs (assign a valid E911 address to your phone number), the Node JSDoc, the PY README and every official SDK. Contradictions settled: the unreleased draft's `PATCH /v2/numbers/{id}/relationships/e911` with a body and a 409 "already associated" answer is an older design and is not modelled (the docs and SDKs use this path without a body, and re-assigning succeeds); one docs page says toll-free numbers can never have an E911 address while the current assign page says US and Canadian toll-free numbers that support emergency services can, so the current page is followed and the 422 covers the rest.
-Retry class `idempotent`: assigning the same address again leaves the same assignment.
-
-Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/e911s/{e911_id}`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-- `e911_id`: Id of the E911 record to assign (a digit string such as `21845`).
-```ignore
-let response = client.assign_e911_address_to_number()
-    .number_id(number_id)
-    .e911_id(e911_id)
-    .send()
-    .await;
-```*/
-    pub fn assign_e911_address_to_number(
-        &self,
-    ) -> builder::AssignE911AddressToNumber<'_> {
+    #[doc = "Assign an E911 address to a phone number\n\nMakes the E911 record the emergency address of the phone number. There is no request body and success is 204. The call is idempotent: assigning the same record to the same number again is not an error and is charged only once, while assigning a different record later is charged again. A number that does not support emergency services is refused with 422 (\"Cannot assign an E911 record to a number that does not support emergency services.\"). Sources: the developer docs (assign a valid E911 address to your phone number), the Node JSDoc, the PY README and every official SDK. Contradictions settled: the unreleased draft's `PATCH /v2/numbers/{id}/relationships/e911` with a body and a 409 \"already associated\" answer is an older design and is not modelled (the docs and SDKs use this path without a body, and re-assigning succeeds); one docs page says toll-free numbers can never have an E911 address while the current assign page says US and Canadian toll-free numbers that support emergency services can, so the current page is followed and the 422 covers the rest.\nRetry class `idempotent`: assigning the same address again leaves the same assignment.\n\nSends a `PATCH` request to `/v2/numbers/{number_id}/relationships/e911s/{e911_id}`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n- `e911_id`: Id of the E911 record to assign (a digit string such as `21845`).\n```ignore\nlet response = client.assign_e911_address_to_number()\n    .number_id(number_id)\n    .e911_id(e911_id)\n    .send()\n    .await;\n```"]
+    pub fn assign_e911_address_to_number(&self) -> builder::AssignE911AddressToNumber<'_> {
         builder::AssignE911AddressToNumber::new(self)
     }
-    /**Remove the E911 address from a phone number
-
-Unassigns whatever E911 record the phone number has, which deactivates E911 service for it; the record itself stays on the account. No body; success is 204. Sources: the developer docs (deactivate E911 service for your phone number) and every official SDK. Contradiction settled: the PHP SDK appends a trailing `/` to the path, the docs and the other SDKs do not, so the path has none.
-Retry class `idempotent`: unlike deleting a resource, removing an assignment twice leaves the number as removing it once.
-
-Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/e911s`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-```ignore
-let response = client.remove_e911_address_from_number()
-    .number_id(number_id)
-    .send()
-    .await;
-```*/
-    pub fn remove_e911_address_from_number(
-        &self,
-    ) -> builder::RemoveE911AddressFromNumber<'_> {
+    #[doc = "Remove the E911 address from a phone number\n\nUnassigns whatever E911 record the phone number has, which deactivates E911 service for it; the record itself stays on the account. No body; success is 204. Sources: the developer docs (deactivate E911 service for your phone number) and every official SDK. Contradiction settled: the PHP SDK appends a trailing `/` to the path, the docs and the other SDKs do not, so the path has none.\nRetry class `idempotent`: unlike deleting a resource, removing an assignment twice leaves the number as removing it once.\n\nSends a `DELETE` request to `/v2/numbers/{number_id}/relationships/e911s`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n```ignore\nlet response = client.remove_e911_address_from_number()\n    .number_id(number_id)\n    .send()\n    .await;\n```"]
+    pub fn remove_e911_address_from_number(&self) -> builder::RemoveE911AddressFromNumber<'_> {
         builder::RemoveE911AddressFromNumber::new(self)
     }
-    /**List the CNAM records on your account
-
-Returns one page of the account's outbound caller-ID name (CNAM) records, optionally only approved (or only pending) ones, or those whose value contains some text. Sources: the developer docs (list account CNAM records) and every official SDK. Contradictions settled: no maximum page size is enforced according to the docs, so `limit` has none (the SDKs default it to 10, which is used as the default here); the .NET SDK sends `is_approved=true` unless told otherwise, but the docs give no default, so none is sent unless set; `starts_with`, `contains` and `ends_with` are sent by the PHP and .NET SDKs but are not documented by Flowroute, so they are kept as deprecated parameters and `value` is the documented filter.
-
-Sends a `GET` request to `/v2/cnams`
-
-Arguments:
-- `contains`: Only records whose value contains this text. Sent by the PHP and .NET SDKs but not documented by Flowroute; prefer `value`.
-- `ends_with`: Only records whose value ends with this text. Sent by the PHP and .NET SDKs but not documented by Flowroute; prefer `value`.
-- `is_approved`: `true` for approved records only, `false` for records still awaiting approval (or rejected); omit for all.
-- `limit`: Page size. Flowroute documents that no maximum is enforced.
-- `offset`: Number of items to skip before the first one returned.
-- `starts_with`: Only records whose value starts with this text. Sent by the PHP and .NET SDKs but not documented by Flowroute; prefer `value`.
-- `value`: Only records whose value contains this text (any letter case).
-```ignore
-let response = client.list_cnam_records()
-    .contains(contains)
-    .ends_with(ends_with)
-    .is_approved(is_approved)
-    .limit(limit)
-    .offset(offset)
-    .starts_with(starts_with)
-    .value(value)
-    .send()
-    .await;
-```*/
+    #[doc = "List the CNAM records on your account\n\nReturns one page of the account's outbound caller-ID name (CNAM) records, optionally only approved (or only pending) ones, or those whose value contains some text. Sources: the developer docs (list account CNAM records) and every official SDK. Contradictions settled: no maximum page size is enforced according to the docs, so `limit` has none (the SDKs default it to 10, which is used as the default here); the .NET SDK sends `is_approved=true` unless told otherwise, but the docs give no default, so none is sent unless set; `starts_with`, `contains` and `ends_with` are sent by the PHP and .NET SDKs but are not documented by Flowroute, so they are kept as deprecated parameters and `value` is the documented filter.\n\nSends a `GET` request to `/v2/cnams`\n\nArguments:\n- `contains`: Only records whose value contains this text. Sent by the PHP and .NET SDKs but not documented by Flowroute; prefer `value`.\n- `ends_with`: Only records whose value ends with this text. Sent by the PHP and .NET SDKs but not documented by Flowroute; prefer `value`.\n- `is_approved`: `true` for approved records only, `false` for records still awaiting approval (or rejected); omit for all.\n- `limit`: Page size. Flowroute documents that no maximum is enforced.\n- `offset`: Number of items to skip before the first one returned.\n- `starts_with`: Only records whose value starts with this text. Sent by the PHP and .NET SDKs but not documented by Flowroute; prefer `value`.\n- `value`: Only records whose value contains this text (any letter case).\n```ignore\nlet response = client.list_cnam_records()\n    .contains(contains)\n    .ends_with(ends_with)\n    .is_approved(is_approved)\n    .limit(limit)\n    .offset(offset)\n    .starts_with(starts_with)\n    .value(value)\n    .send()\n    .await;\n```"]
     pub fn list_cnam_records(&self) -> builder::ListCnamRecords<'_> {
         builder::ListCnamRecords::new(self)
     }
-    /**Create a CNAM record
-
-Submits a caller-ID name for approval. The body is a flat object with only `value` (at most 15 characters, at least one letter; see `NewCnam`). The new record comes back with 201, `is_approved` false and `approval_datetime` null; Flowroute reviews it within 48 hours, and only approved records can be assigned to numbers. A value that already exists is refused with 422 and a lack of funds with 403 (the .NET SDK's messages). Sources: the developer docs (create a new CNAM record), the PY and PHP READMEs, the Node demo, and every official SDK. Contradictions settled: the body is flat JSON `{"value": …}` as documented, although the Python and Ruby SDKs send it form-encoded and the .NET SDK adds a stray closing brace; approval can take up to 48 hours per the docs, the PHP demo's "typically 24 hours" is the usual case, not the bound.
-
-Sends a `POST` request to `/v2/cnams`
-
-```ignore
-let response = client.create_cnam_record()
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Create a CNAM record\n\nSubmits a caller-ID name for approval. The body is a flat object with only `value` (at most 15 characters, at least one letter; see `NewCnam`). The new record comes back with 201, `is_approved` false and `approval_datetime` null; Flowroute reviews it within 48 hours, and only approved records can be assigned to numbers. A value that already exists is refused with 422 and a lack of funds with 403 (the .NET SDK's messages). Sources: the developer docs (create a new CNAM record), the PY and PHP READMEs, the Node demo, and every official SDK. Contradictions settled: the body is flat JSON `{\"value\": …}` as documented, although the Python and Ruby SDKs send it form-encoded and the .NET SDK adds a stray closing brace; approval can take up to 48 hours per the docs, the PHP demo's \"typically 24 hours\" is the usual case, not the bound.\n\nSends a `POST` request to `/v2/cnams`\n\n```ignore\nlet response = client.create_cnam_record()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn create_cnam_record(&self) -> builder::CreateCnamRecord<'_> {
         builder::CreateCnamRecord::new(self)
     }
-    /**Get one CNAM record
-
-Returns the CNAM record with the given id. When the record is approved and assigned to numbers, `data.relationships.numbers` lists them and `included` carries the number resources; otherwise both are absent. Sources: the developer docs (list CNAM record details), the PY README and every official SDK. Contradiction settled: the docs type `cnam_id` as integer, but responses carry ids as digit strings (such as "22671"), so it is a string here; the two are identical on the wire.
-
-Sends a `GET` request to `/v2/cnams/{cnam_id}`
-
-Arguments:
-- `cnam_id`: Id of the CNAM record, the `id` of a CNAM resource (a digit string such as `22671`).
-```ignore
-let response = client.get_cnam_record_details()
-    .cnam_id(cnam_id)
-    .send()
-    .await;
-```*/
+    #[doc = "Get one CNAM record\n\nReturns the CNAM record with the given id. When the record is approved and assigned to numbers, `data.relationships.numbers` lists them and `included` carries the number resources; otherwise both are absent. Sources: the developer docs (list CNAM record details), the PY README and every official SDK. Contradiction settled: the docs type `cnam_id` as integer, but responses carry ids as digit strings (such as \"22671\"), so it is a string here; the two are identical on the wire.\n\nSends a `GET` request to `/v2/cnams/{cnam_id}`\n\nArguments:\n- `cnam_id`: Id of the CNAM record, the `id` of a CNAM resource (a digit string such as `22671`).\n```ignore\nlet response = client.get_cnam_record_details()\n    .cnam_id(cnam_id)\n    .send()\n    .await;\n```"]
     pub fn get_cnam_record_details(&self) -> builder::GetCnamRecordDetails<'_> {
         builder::GetCnamRecordDetails::new(self)
     }
-    /**Delete a CNAM record
-
-Deletes a CNAM record; any numbers using it are unassigned automatically. Success is 204 with no body. An unknown id is answered 404 with the detail "CNAM record not found. Nothing to delete." and the title "Resource not found". Sources: the developer docs (remove a CNAM record from your account) and every official SDK. Contradiction settled: unlike E911 addresses, which must be unassigned first, a CNAM record is unassigned by Flowroute on deletion, so no 409 is listed.
-Retry class `not-idempotent`: a repeat after a lost answer turns a deletion that succeeded into a confusing 404.
-
-Sends a `DELETE` request to `/v2/cnams/{cnam_id}`
-
-Arguments:
-- `cnam_id`: Id of the CNAM record to delete (a digit string such as `22671`).
-```ignore
-let response = client.delete_cnam_record()
-    .cnam_id(cnam_id)
-    .send()
-    .await;
-```*/
+    #[doc = "Delete a CNAM record\n\nDeletes a CNAM record; any numbers using it are unassigned automatically. Success is 204 with no body. An unknown id is answered 404 with the detail \"CNAM record not found. Nothing to delete.\" and the title \"Resource not found\". Sources: the developer docs (remove a CNAM record from your account) and every official SDK. Contradiction settled: unlike E911 addresses, which must be unassigned first, a CNAM record is unassigned by Flowroute on deletion, so no 409 is listed.\nRetry class `not-idempotent`: a repeat after a lost answer turns a deletion that succeeded into a confusing 404.\n\nSends a `DELETE` request to `/v2/cnams/{cnam_id}`\n\nArguments:\n- `cnam_id`: Id of the CNAM record to delete (a digit string such as `22671`).\n```ignore\nlet response = client.delete_cnam_record()\n    .cnam_id(cnam_id)\n    .send()\n    .await;\n```"]
     pub fn delete_cnam_record(&self) -> builder::DeleteCnamRecord<'_> {
         builder::DeleteCnamRecord::new(self)
     }
-    /**Change the value of a pending CNAM record
-
-Replaces the value of a CNAM record that is still awaiting approval; the same value rules as for creation apply, and the updated record comes back with 200. Unlike creation, the body is JSON:API-wrapped (`{"data":{"type":"cnam","attributes":{"value":…}}}`). Sources: the developer docs only; no official SDK implements this call. Contradiction settled: creation takes a flat body and this call a wrapped one; each follows its own docs page, so the two bodies differ.
-Retry class `idempotent`: the PATCH sets the name to a fixed value, so a repeat changes nothing more.
-
-Sends a `PATCH` request to `/v2/cnams/{cnam_id}`
-
-Arguments:
-- `cnam_id`: Id of the pending CNAM record (a digit string such as `22671`).
-- `body`
-```ignore
-let response = client.update_cnam_record()
-    .cnam_id(cnam_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Change the value of a pending CNAM record\n\nReplaces the value of a CNAM record that is still awaiting approval; the same value rules as for creation apply, and the updated record comes back with 200. Unlike creation, the body is JSON:API-wrapped (`{\"data\":{\"type\":\"cnam\",\"attributes\":{\"value\":…}}}`). Sources: the developer docs only; no official SDK implements this call. Contradiction settled: creation takes a flat body and this call a wrapped one; each follows its own docs page, so the two bodies differ.\nRetry class `idempotent`: the PATCH sets the name to a fixed value, so a repeat changes nothing more.\n\nSends a `PATCH` request to `/v2/cnams/{cnam_id}`\n\nArguments:\n- `cnam_id`: Id of the pending CNAM record (a digit string such as `22671`).\n- `body`\n```ignore\nlet response = client.update_cnam_record()\n    .cnam_id(cnam_id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_cnam_record(&self) -> builder::UpdateCnamRecord<'_> {
         builder::UpdateCnamRecord::new(self)
     }
-    /**Assign an approved CNAM record to a phone number
-
-Asks Flowroute to present the CNAM record as the outbound caller-ID name of the phone number. There is no request body; the answer is 202 Accepted with a small association document, and the change reaches the carriers' databases in a further 5–7 business days. Only approved records can be assigned, and only to long-code numbers. Sources: the developer docs (assign a CNAM record to your phone number) and all five official SDKs. Contradictions settled: the docs and the Node SDK use the plural `/relationships/cnams/{cnam_id}`, while the Python, PHP, .NET and Ruby SDKs use the singular `/relationships/cnam/{cnam_id}`; the documented plural is modelled and the singular form is not (whether the server still accepts it is unverified); `data.id` in the answer is an integer, unlike every other id, so it is typed integer; the Python SDK first looks the number up with `GET /v2/numbers?contains=…`, which is unnecessary because the path takes the number itself.
-Retry class `idempotent`: assigning the same record again leaves the same assignment.
-
-Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/cnams/{cnam_id}`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-- `cnam_id`: Id of the approved CNAM record to assign (a digit string such as `22671`).
-```ignore
-let response = client.assign_cnam_record_to_number()
-    .number_id(number_id)
-    .cnam_id(cnam_id)
-    .send()
-    .await;
-```*/
+    #[doc = "Assign an approved CNAM record to a phone number\n\nAsks Flowroute to present the CNAM record as the outbound caller-ID name of the phone number. There is no request body; the answer is 202 Accepted with a small association document, and the change reaches the carriers' databases in a further 5–7 business days. Only approved records can be assigned, and only to long-code numbers. Sources: the developer docs (assign a CNAM record to your phone number) and all five official SDKs. Contradictions settled: the docs and the Node SDK use the plural `/relationships/cnams/{cnam_id}`, while the Python, PHP, .NET and Ruby SDKs use the singular `/relationships/cnam/{cnam_id}`; the documented plural is modelled and the singular form is not (whether the server still accepts it is unverified); `data.id` in the answer is an integer, unlike every other id, so it is typed integer; the Python SDK first looks the number up with `GET /v2/numbers?contains=…`, which is unnecessary because the path takes the number itself.\nRetry class `idempotent`: assigning the same record again leaves the same assignment.\n\nSends a `PATCH` request to `/v2/numbers/{number_id}/relationships/cnams/{cnam_id}`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n- `cnam_id`: Id of the approved CNAM record to assign (a digit string such as `22671`).\n```ignore\nlet response = client.assign_cnam_record_to_number()\n    .number_id(number_id)\n    .cnam_id(cnam_id)\n    .send()\n    .await;\n```"]
     pub fn assign_cnam_record_to_number(&self) -> builder::AssignCnamRecordToNumber<'_> {
         builder::AssignCnamRecordToNumber::new(self)
     }
-    /**Remove the CNAM record from a phone number
-
-Stops presenting a CNAM record as the phone number's outbound caller-ID name; the record stays on the account. No body; the answer is 202 Accepted with an association document whose `data.id` is null. Sources: the developer docs (unassign a CNAM record from your phone number) and all five official SDKs. Contradictions settled: the docs and the Node SDK use the plural `/relationships/cnams`, the Python, PHP, .NET and Ruby SDKs the singular `/relationships/cnam`; the documented plural is modelled; the Python SDK's extra number lookup before the call is not needed.
-Retry class `idempotent`: unlike deleting a resource, removing an assignment twice leaves the number as removing it once.
-
-Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/cnams`
-
-Arguments:
-- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.
-```ignore
-let response = client.unassign_cnam_record_from_number()
-    .number_id(number_id)
-    .send()
-    .await;
-```*/
-    pub fn unassign_cnam_record_from_number(
-        &self,
-    ) -> builder::UnassignCnamRecordFromNumber<'_> {
+    #[doc = "Remove the CNAM record from a phone number\n\nStops presenting a CNAM record as the phone number's outbound caller-ID name; the record stays on the account. No body; the answer is 202 Accepted with an association document whose `data.id` is null. Sources: the developer docs (unassign a CNAM record from your phone number) and all five official SDKs. Contradictions settled: the docs and the Node SDK use the plural `/relationships/cnams`, the Python, PHP, .NET and Ruby SDKs the singular `/relationships/cnam`; the documented plural is modelled; the Python SDK's extra number lookup before the call is not needed.\nRetry class `idempotent`: unlike deleting a resource, removing an assignment twice leaves the number as removing it once.\n\nSends a `DELETE` request to `/v2/numbers/{number_id}/relationships/cnams`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n```ignore\nlet response = client.unassign_cnam_record_from_number()\n    .number_id(number_id)\n    .send()\n    .await;\n```"]
+    pub fn unassign_cnam_record_from_number(&self) -> builder::UnassignCnamRecordFromNumber<'_> {
         builder::UnassignCnamRecordFromNumber::new(self)
     }
-    /**Check which numbers can be ported to Flowroute
-
-Reports, for a list of phone numbers, which can be ported in, which cannot, and which are already on Flowroute's HyperNetwork. A number may appear in more than one list (the documented example has one number both portable and HyperNetwork-enabled). Numbers are E.164 with the leading `+`. Sources: the developer docs (check number portability), which use `application/json` for both the request and the answer, and the PHP, .NET and Ruby SDKs and demos. Contradictions settled: the Python demo passes numbers without `+` and the Python and Ruby SDKs send the body form-encoded, the .NET SDK JSON-encodes an already encoded string, while the docs require a JSON body with `+`, which is what is modelled (only the PHP SDK sends that).
-
-Sends a `POST` request to `/v2/portorders/portability`
-
-```ignore
-let response = client.check_number_portability()
-    .body(body)
-    .send()
-    .await;
-```*/
+    #[doc = "Check which numbers can be ported to Flowroute\n\nReports, for a list of phone numbers, which can be ported in, which cannot, and which are already on Flowroute's HyperNetwork. A number may appear in more than one list (the documented example has one number both portable and HyperNetwork-enabled). Numbers are E.164 with the leading `+`. Sources: the developer docs (check number portability), which use `application/json` for both the request and the answer, and the PHP, .NET and Ruby SDKs and demos. Contradictions settled: the Python demo passes numbers without `+` and the Python and Ruby SDKs send the body form-encoded, the .NET SDK JSON-encodes an already encoded string, while the docs require a JSON body with `+`, which is what is modelled (only the PHP SDK sends that).\n\nSends a `POST` request to `/v2/portorders/portability`\n\n```ignore\nlet response = client.check_number_portability()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn check_number_portability(&self) -> builder::CheckNumberPortability<'_> {
         builder::CheckNumberPortability::new(self)
     }
-    /**List your port orders
-
-Returns one page of the account's port orders. The answer is not documented in any source read: it is modelled as a generic JSON:API list (`id`, `type` and free-form `attributes` per order, page links) so that whatever Flowroute sends decodes without loss. Sources: the Ruby SDK's `list_portorders` only; no docs page or other SDK covers it. Contradictions settled: the media type follows the porting docs (`application/json`) as for the portability check; the Ruby SDK also sends an `is_approved` filter, apparently copied from the CNAM list, which is not modelled; the page-size ceiling of 200 is the usual one and is not confirmed for this list.
-
-Sends a `GET` request to `/v2/portorders`
-
-Arguments:
-- `limit`: Page size (at most 200).
-- `offset`: Number of items to skip before the first one returned.
-```ignore
-let response = client.list_port_orders()
-    .limit(limit)
-    .offset(offset)
-    .send()
-    .await;
-```*/
+    #[doc = "List your port orders\n\nReturns one page of the account's port orders. The answer is not documented in any source read: it is modelled as a generic JSON:API list (`id`, `type` and free-form `attributes` per order, page links) so that whatever Flowroute sends decodes without loss. Sources: the Ruby SDK's `list_portorders` only; no docs page or other SDK covers it. Contradictions settled: the media type follows the porting docs (`application/json`) as for the portability check; the Ruby SDK also sends an `is_approved` filter, apparently copied from the CNAM list, which is not modelled; the page-size ceiling of 200 is the usual one and is not confirmed for this list.\n\nSends a `GET` request to `/v2/portorders`\n\nArguments:\n- `limit`: Page size (at most 200).\n- `offset`: Number of items to skip before the first one returned.\n```ignore\nlet response = client.list_port_orders()\n    .limit(limit)\n    .offset(offset)\n    .send()\n    .await;\n```"]
     pub fn list_port_orders(&self) -> builder::ListPortOrders<'_> {
         builder::ListPortOrders::new(self)
     }
 }
-/// Types for composing operation parameters.
+#[doc = r" Types for composing operation parameters."]
 #[allow(clippy::all)]
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
+        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
+        ResponseValue, encode_path,
     };
-    /**Builder for [`Client::list_account_phone_numbers`]
-
-[`Client::list_account_phone_numbers`]: super::Client::list_account_phone_numbers*/
+    #[doc = "Builder for [`Client::list_account_phone_numbers`]\n\n[`Client::list_account_phone_numbers`]: super::Client::list_account_phone_numbers"]
     #[derive(Debug, Clone)]
     pub struct ListAccountPhoneNumbers<'a> {
         client: &'a super::Client,
@@ -12560,39 +10257,27 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.contains = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for contains failed"
-                        .to_string()
-                });
+            self.contains = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for contains failed".to_string()
+            });
             self
         }
         pub fn ends_with<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.ends_with = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for ends_with failed"
-                        .to_string()
-                });
+            self.ends_with = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for ends_with failed".to_string()
+            });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
@@ -12609,16 +10294,12 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.starts_with = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for starts_with failed"
-                        .to_string()
-                });
+            self.starts_with = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for starts_with failed".to_string()
+            });
             self
         }
-        ///Sends a `GET` request to `/v2/numbers`
+        #[doc = "Sends a `GET` request to `/v2/numbers`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PhoneNumberList>, Error<types::ErrorDocument>> {
@@ -12639,13 +10320,10 @@ pub mod builder {
             let starts_with = starts_with.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/numbers", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12659,7 +10337,10 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("ends_with", &ends_with))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(&progenitor_client::QueryParam::new("starts_with", &starts_with))
+                .query(&progenitor_client::QueryParam::new(
+                    "starts_with",
+                    &starts_with,
+                ))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -12671,62 +10352,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::search_for_purchasable_phone_numbers`]
-
-[`Client::search_for_purchasable_phone_numbers`]: super::Client::search_for_purchasable_phone_numbers*/
+    #[doc = "Builder for [`Client::search_for_purchasable_phone_numbers`]\n\n[`Client::search_for_purchasable_phone_numbers`]: super::Client::search_for_purchasable_phone_numbers"]
     #[derive(Debug, Clone)]
     pub struct SearchForPurchasablePhoneNumbers<'a> {
         client: &'a super::Client,
@@ -12761,65 +10412,43 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.contains = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for contains failed"
-                        .to_string()
-                });
+            self.contains = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for contains failed".to_string()
+            });
             self
         }
         pub fn ends_with<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.ends_with = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for ends_with failed"
-                        .to_string()
-                });
+            self.ends_with = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for ends_with failed".to_string()
+            });
             self
         }
         pub fn iso_country<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.iso_country = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for iso_country failed"
-                        .to_string()
-                });
+            self.iso_country = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for iso_country failed".to_string()
+            });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
             self
         }
         pub fn number_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::open_enums::AvailableNumberType>,
         {
-            self.number_type = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: open_enums :: AvailableNumberType` for number_type failed"
-                        .to_string()
-                });
+            self . number_type = value . try_into () . map (Some) . map_err (| _ | "conversion to `crate :: open_enums :: AvailableNumberType` for number_type failed" . to_string ()) ;
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
@@ -12836,61 +10465,44 @@ pub mod builder {
         where
             V: std::convert::TryInto<crate::open_enums::SearchOrderBy>,
         {
-            self.order_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: open_enums :: SearchOrderBy` for order_by failed"
-                        .to_string()
-                });
+            self.order_by = value.try_into().map(Some).map_err(|_| {
+                "conversion to `crate :: open_enums :: SearchOrderBy` for order_by failed"
+                    .to_string()
+            });
             self
         }
         pub fn rate_center<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.rate_center = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for rate_center failed"
-                        .to_string()
-                });
+            self.rate_center = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for rate_center failed".to_string()
+            });
             self
         }
         pub fn starts_with<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.starts_with = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for starts_with failed"
-                        .to_string()
-                });
+            self.starts_with = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for starts_with failed".to_string()
+            });
             self
         }
         pub fn state<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.state = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for state failed"
-                        .to_string()
-                });
+            self.state = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for state failed".to_string()
+            });
             self
         }
-        ///Sends a `GET` request to `/v2/numbers/available`
+        #[doc = "Sends a `GET` request to `/v2/numbers/available`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PurchasablePhoneNumberList>,
-            Error<types::ErrorDocument>,
-        > {
+        ) -> Result<ResponseValue<types::PurchasablePhoneNumberList>, Error<types::ErrorDocument>>
+        {
             let Self {
                 client,
                 contains,
@@ -12916,13 +10528,10 @@ pub mod builder {
             let state = state.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/numbers/available", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -12933,13 +10542,25 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("contains", &contains))
                 .query(&progenitor_client::QueryParam::new("ends_with", &ends_with))
-                .query(&progenitor_client::QueryParam::new("iso_country", &iso_country))
+                .query(&progenitor_client::QueryParam::new(
+                    "iso_country",
+                    &iso_country,
+                ))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("number_type", &number_type))
+                .query(&progenitor_client::QueryParam::new(
+                    "number_type",
+                    &number_type,
+                ))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .query(&progenitor_client::QueryParam::new("order_by", &order_by))
-                .query(&progenitor_client::QueryParam::new("rate_center", &rate_center))
-                .query(&progenitor_client::QueryParam::new("starts_with", &starts_with))
+                .query(&progenitor_client::QueryParam::new(
+                    "rate_center",
+                    &rate_center,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "starts_with",
+                    &starts_with,
+                ))
                 .query(&progenitor_client::QueryParam::new("state", &state))
                 .headers(header_map)
                 .build()?;
@@ -12952,62 +10573,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::list_available_area_codes`]
-
-[`Client::list_available_area_codes`]: super::Client::list_available_area_codes*/
+    #[doc = "Builder for [`Client::list_available_area_codes`]\n\n[`Client::list_available_area_codes`]: super::Client::list_available_area_codes"]
     #[derive(Debug, Clone)]
     pub struct ListAvailableAreaCodes<'a> {
         client: &'a super::Client,
@@ -13028,13 +10619,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
             self
         }
         pub fn max_setup_cost<V>(mut self, value: V) -> Self
@@ -13044,9 +10631,7 @@ pub mod builder {
             self.max_setup_cost = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `f64` for max_setup_cost failed".to_string()
-                });
+                .map_err(|_| "conversion to `f64` for max_setup_cost failed".to_string());
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
@@ -13059,26 +10644,25 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for offset failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/numbers/available/areacodes`
+        #[doc = "Sends a `GET` request to `/v2/numbers/available/areacodes`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::AvailableCodeList>,
-            Error<types::ErrorDocument>,
-        > {
-            let Self { client, limit, max_setup_cost, offset } = self;
+        ) -> Result<ResponseValue<types::AvailableCodeList>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                limit,
+                max_setup_cost,
+                offset,
+            } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let max_setup_cost = max_setup_cost.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/numbers/available/areacodes", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13088,12 +10672,10 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "max_setup_cost",
-                        &max_setup_cost,
-                    ),
-                )
+                .query(&progenitor_client::QueryParam::new(
+                    "max_setup_cost",
+                    &max_setup_cost,
+                ))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .headers(header_map)
                 .build()?;
@@ -13106,62 +10688,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::list_available_exchange_codes`]
-
-[`Client::list_available_exchange_codes`]: super::Client::list_available_exchange_codes*/
+    #[doc = "Builder for [`Client::list_available_exchange_codes`]\n\n[`Client::list_available_exchange_codes`]: super::Client::list_available_exchange_codes"]
     #[derive(Debug, Clone)]
     pub struct ListAvailableExchangeCodes<'a> {
         client: &'a super::Client,
@@ -13184,26 +10736,18 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.areacode = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for areacode failed"
-                        .to_string()
-                });
+            self.areacode = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for areacode failed".to_string()
+            });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
             self
         }
         pub fn max_setup_cost<V>(mut self, value: V) -> Self
@@ -13213,9 +10757,7 @@ pub mod builder {
             self.max_setup_cost = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `f64` for max_setup_cost failed".to_string()
-                });
+                .map_err(|_| "conversion to `f64` for max_setup_cost failed".to_string());
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
@@ -13228,27 +10770,27 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for offset failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/numbers/available/exchanges`
+        #[doc = "Sends a `GET` request to `/v2/numbers/available/exchanges`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::AvailableCodeList>,
-            Error<types::ErrorDocument>,
-        > {
-            let Self { client, areacode, limit, max_setup_cost, offset } = self;
+        ) -> Result<ResponseValue<types::AvailableCodeList>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                areacode,
+                limit,
+                max_setup_cost,
+                offset,
+            } = self;
             let areacode = areacode.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let max_setup_cost = max_setup_cost.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/numbers/available/exchanges", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13259,12 +10801,10 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("areacode", &areacode))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "max_setup_cost",
-                        &max_setup_cost,
-                    ),
-                )
+                .query(&progenitor_client::QueryParam::new(
+                    "max_setup_cost",
+                    &max_setup_cost,
+                ))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .headers(header_map)
                 .build()?;
@@ -13277,62 +10817,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::list_available_tiers`]
-
-[`Client::list_available_tiers`]: super::Client::list_available_tiers*/
+    #[doc = "Builder for [`Client::list_available_tiers`]\n\n[`Client::list_available_tiers`]: super::Client::list_available_tiers"]
     #[derive(Debug, Clone)]
     pub struct ListAvailableTiers<'a> {
         client: &'a super::Client,
@@ -13351,13 +10861,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
@@ -13370,22 +10876,23 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for offset failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/numbers/available/tiers`
+        #[doc = "Sends a `GET` request to `/v2/numbers/available/tiers`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TierList>, Error<types::ErrorDocument>> {
-            let Self { client, limit, offset } = self;
+            let Self {
+                client,
+                limit,
+                offset,
+            } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/numbers/available/tiers", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13407,62 +10914,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::list_phone_number_details`]
-
-[`Client::list_phone_number_details`]: super::Client::list_phone_number_details*/
+    #[doc = "Builder for [`Client::list_phone_number_details`]\n\n[`Client::list_phone_number_details`]: super::Client::list_phone_number_details"]
     #[derive(Debug, Clone)]
     pub struct ListPhoneNumberDetails<'a> {
         client: &'a super::Client,
@@ -13479,34 +10956,28 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
-        ///Sends a `GET` request to `/v2/numbers/{number_id}`
+        #[doc = "Sends a `GET` request to `/v2/numbers/{number_id}`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PhoneNumberDocument>,
-            Error<types::ErrorDocument>,
-        > {
+        ) -> Result<ResponseValue<types::PhoneNumberDocument>, Error<types::ErrorDocument>>
+        {
             let Self { client, number_id } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}", client.baseurl, encode_path(& number_id.to_string()),
+                "{}/v2/numbers/{}",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13526,62 +10997,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::purchase_a_phone_number`]
-
-[`Client::purchase_a_phone_number`]: super::Client::purchase_a_phone_number*/
+    #[doc = "Builder for [`Client::purchase_a_phone_number`]\n\n[`Client::purchase_a_phone_number`]: super::Client::purchase_a_phone_number"]
     #[derive(Debug, Clone)]
     pub struct PurchaseAPhoneNumber<'a> {
         client: &'a super::Client,
@@ -13602,12 +11043,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
         pub fn cnam_lookups_enabled<V>(mut self, value: V) -> Self
@@ -13617,9 +11055,7 @@ pub mod builder {
             self.cnam_lookups_enabled = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for cnam_lookups_enabled failed".to_string()
-                });
+                .map_err(|_| "conversion to `bool` for cnam_lookups_enabled failed".to_string());
             self
         }
         pub fn messaging_enabled<V>(mut self, value: V) -> Self
@@ -13629,34 +11065,33 @@ pub mod builder {
             self.messaging_enabled = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `bool` for messaging_enabled failed".to_string()
-                });
+                .map_err(|_| "conversion to `bool` for messaging_enabled failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/v2/numbers/{number_id}`
+        #[doc = "Sends a `POST` request to `/v2/numbers/{number_id}`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PhoneNumberDocument>,
-            Error<types::ErrorDocument>,
-        > {
-            let Self { client, number_id, cnam_lookups_enabled, messaging_enabled } = self;
+        ) -> Result<ResponseValue<types::PhoneNumberDocument>, Error<types::ErrorDocument>>
+        {
+            let Self {
+                client,
+                number_id,
+                cnam_lookups_enabled,
+                messaging_enabled,
+            } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
-            let cnam_lookups_enabled = cnam_lookups_enabled
-                .map_err(Error::InvalidRequest)?;
+            let cnam_lookups_enabled = cnam_lookups_enabled.map_err(Error::InvalidRequest)?;
             let messaging_enabled = messaging_enabled.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}", client.baseurl, encode_path(& number_id.to_string()),
+                "{}/v2/numbers/{}",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13665,18 +11100,14 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "cnam_lookups_enabled",
-                        &cnam_lookups_enabled,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "messaging_enabled",
-                        &messaging_enabled,
-                    ),
-                )
+                .query(&progenitor_client::QueryParam::new(
+                    "cnam_lookups_enabled",
+                    &cnam_lookups_enabled,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "messaging_enabled",
+                    &messaging_enabled,
+                ))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -13689,83 +11120,41 @@ pub mod builder {
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
                 207u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::release_a_phone_number`]
-
-[`Client::release_a_phone_number`]: super::Client::release_a_phone_number*/
+    #[doc = "Builder for [`Client::release_a_phone_number`]\n\n[`Client::release_a_phone_number`]: super::Client::release_a_phone_number"]
     #[derive(Debug, Clone)]
     pub struct ReleaseAPhoneNumber<'a> {
         client: &'a super::Client,
@@ -13782,31 +11171,25 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
-        ///Sends a `DELETE` request to `/v2/numbers/{number_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+        #[doc = "Sends a `DELETE` request to `/v2/numbers/{number_id}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
             let Self { client, number_id } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}", client.baseurl, encode_path(& number_id.to_string()),
+                "{}/v2/numbers/{}",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13826,76 +11209,38 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::update_phone_number_details`]
-
-[`Client::update_phone_number_details`]: super::Client::update_phone_number_details*/
+    #[doc = "Builder for [`Client::update_phone_number_details`]\n\n[`Client::update_phone_number_details`]: super::Client::update_phone_number_details"]
     #[derive(Debug, Clone)]
     pub struct UpdatePhoneNumberDetails<'a> {
         client: &'a super::Client,
@@ -13914,63 +11259,55 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PhoneNumberUpdate>,
-            <V as std::convert::TryInto<
-                types::PhoneNumberUpdate,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::PhoneNumberUpdate>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `PhoneNumberUpdate` for body failed: {}", s)
-                });
+                .map_err(|s| format!("conversion to `PhoneNumberUpdate` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::PhoneNumberUpdate,
-            ) -> types::builder::PhoneNumberUpdate,
+                    types::builder::PhoneNumberUpdate,
+                ) -> types::builder::PhoneNumberUpdate,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/v2/numbers/{number_id}`
+        #[doc = "Sends a `PATCH` request to `/v2/numbers/{number_id}`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PhoneNumberDocument>,
-            Error<types::ErrorDocument>,
-        > {
-            let Self { client, number_id, body } = self;
+        ) -> Result<ResponseValue<types::PhoneNumberDocument>, Error<types::ErrorDocument>>
+        {
+            let Self {
+                client,
+                number_id,
+                body,
+            } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::PhoneNumberUpdate::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::PhoneNumberUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}", client.baseurl, encode_path(& number_id.to_string()),
+                "{}/v2/numbers/{}",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -13992,83 +11329,41 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 207u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::list_inbound_routes`]
-
-[`Client::list_inbound_routes`]: super::Client::list_inbound_routes*/
+    #[doc = "Builder for [`Client::list_inbound_routes`]\n\n[`Client::list_inbound_routes`]: super::Client::list_inbound_routes"]
     #[derive(Debug, Clone)]
     pub struct ListInboundRoutes<'a> {
         client: &'a super::Client,
@@ -14089,13 +11384,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
@@ -14112,32 +11403,30 @@ pub mod builder {
         where
             V: std::convert::TryInto<crate::open_enums::RouteType>,
         {
-            self.route_type = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: open_enums :: RouteType` for route_type failed"
-                        .to_string()
-                });
+            self.route_type = value.try_into().map(Some).map_err(|_| {
+                "conversion to `crate :: open_enums :: RouteType` for route_type failed".to_string()
+            });
             self
         }
-        ///Sends a `GET` request to `/v2/routes`
+        #[doc = "Sends a `GET` request to `/v2/routes`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RouteList>, Error<types::ErrorDocument>> {
-            let Self { client, limit, offset, route_type } = self;
+            let Self {
+                client,
+                limit,
+                offset,
+                route_type,
+            } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let route_type = route_type.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/routes", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14148,7 +11437,10 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(&progenitor_client::QueryParam::new("route_type", &route_type))
+                .query(&progenitor_client::QueryParam::new(
+                    "route_type",
+                    &route_type,
+                ))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -14160,62 +11452,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::create_an_inbound_route`]
-
-[`Client::create_an_inbound_route`]: super::Client::create_an_inbound_route*/
+    #[doc = "Builder for [`Client::create_an_inbound_route`]\n\n[`Client::create_an_inbound_route`]: super::Client::create_an_inbound_route"]
     #[derive(Debug, Clone)]
     pub struct CreateAnInboundRoute<'a> {
         client: &'a super::Client,
@@ -14231,46 +11493,37 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewRouteDocument>,
-            <V as std::convert::TryInto<
-                types::NewRouteDocument,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::NewRouteDocument>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `NewRouteDocument` for body failed: {}", s)
-                });
+                .map_err(|s| format!("conversion to `NewRouteDocument` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::NewRouteDocument,
-            ) -> types::builder::NewRouteDocument,
+                    types::builder::NewRouteDocument,
+                ) -> types::builder::NewRouteDocument,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/routes`
+        #[doc = "Sends a `POST` request to `/v2/routes`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RouteDocument>, Error<types::ErrorDocument>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| {
-                    types::NewRouteDocument::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::NewRouteDocument::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/routes", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14291,83 +11544,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::list_edge_strategies`]
-
-[`Client::list_edge_strategies`]: super::Client::list_edge_strategies*/
+    #[doc = "Builder for [`Client::list_edge_strategies`]\n\n[`Client::list_edge_strategies`]: super::Client::list_edge_strategies"]
     #[derive(Debug, Clone)]
     pub struct ListEdgeStrategies<'a> {
         client: &'a super::Client,
@@ -14376,23 +11587,17 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v2/routes/edge_strategies`
+        #[doc = "Sends a `GET` request to `/v2/routes/edge_strategies`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::EdgeStrategyList>,
-            Error<types::ErrorDocument>,
-        > {
+        ) -> Result<ResponseValue<types::EdgeStrategyList>, Error<types::ErrorDocument>> {
             let Self { client } = self;
             let url = format!("{}/v2/routes/edge_strategies", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14412,62 +11617,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::delete_a_voice_route`]
-
-[`Client::delete_a_voice_route`]: super::Client::delete_a_voice_route*/
+    #[doc = "Builder for [`Client::delete_a_voice_route`]\n\n[`Client::delete_a_voice_route`]: super::Client::delete_a_voice_route"]
     #[derive(Debug, Clone)]
     pub struct DeleteAVoiceRoute<'a> {
         client: &'a super::Client,
@@ -14484,31 +11659,25 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.route_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for route_id failed"
-                        .to_string()
-                });
+            self.route_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for route_id failed".to_string()
+            });
             self
         }
-        ///Sends a `DELETE` request to `/v2/routes/{route_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+        #[doc = "Sends a `DELETE` request to `/v2/routes/{route_id}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
             let Self { client, route_id } = self;
             let route_id = route_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/routes/{}", client.baseurl, encode_path(& route_id.to_string()),
+                "{}/v2/routes/{}",
+                client.baseurl,
+                encode_path(&route_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14528,76 +11697,38 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::update_a_voice_route`]
-
-[`Client::update_a_voice_route`]: super::Client::update_a_voice_route*/
+    #[doc = "Builder for [`Client::update_a_voice_route`]\n\n[`Client::update_a_voice_route`]: super::Client::update_a_voice_route"]
     #[derive(Debug, Clone)]
     pub struct UpdateAVoiceRoute<'a> {
         client: &'a super::Client,
@@ -14616,60 +11747,54 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.route_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for route_id failed"
-                        .to_string()
-                });
+            self.route_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for route_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RouteUpdateDocument>,
-            <V as std::convert::TryInto<
-                types::RouteUpdateDocument,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::RouteUpdateDocument>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `RouteUpdateDocument` for body failed: {}", s)
-                });
+                .map_err(|s| format!("conversion to `RouteUpdateDocument` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::RouteUpdateDocument,
-            ) -> types::builder::RouteUpdateDocument,
+                    types::builder::RouteUpdateDocument,
+                ) -> types::builder::RouteUpdateDocument,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/v2/routes/{route_id}`
+        #[doc = "Sends a `PATCH` request to `/v2/routes/{route_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RouteDocument>, Error<types::ErrorDocument>> {
-            let Self { client, route_id, body } = self;
+            let Self {
+                client,
+                route_id,
+                body,
+            } = self;
             let route_id = route_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::RouteUpdateDocument::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::RouteUpdateDocument::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/routes/{}", client.baseurl, encode_path(& route_id.to_string()),
+                "{}/v2/routes/{}",
+                client.baseurl,
+                encode_path(&route_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14690,83 +11815,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::remove_primary_voice_route`]
-
-[`Client::remove_primary_voice_route`]: super::Client::remove_primary_voice_route*/
+    #[doc = "Builder for [`Client::remove_primary_voice_route`]\n\n[`Client::remove_primary_voice_route`]: super::Client::remove_primary_voice_route"]
     #[derive(Debug, Clone)]
     pub struct RemovePrimaryVoiceRoute<'a> {
         client: &'a super::Client,
@@ -14783,32 +11866,25 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
-        ///Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/primary_route`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+        #[doc = "Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/primary_route`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
             let Self { client, number_id } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}/relationships/primary_route", client.baseurl,
-                encode_path(& number_id.to_string()),
+                "{}/v2/numbers/{}/relationships/primary_route",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14828,76 +11904,38 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::update_primary_voice_route`]
-
-[`Client::update_primary_voice_route`]: super::Client::update_primary_voice_route*/
+    #[doc = "Builder for [`Client::update_primary_voice_route`]\n\n[`Client::update_primary_voice_route`]: super::Client::update_primary_voice_route"]
     #[derive(Debug, Clone)]
     pub struct UpdatePrimaryVoiceRoute<'a> {
         client: &'a super::Client,
@@ -14916,64 +11954,56 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RouteAssignmentDocument>,
-            <V as std::convert::TryInto<
-                types::RouteAssignmentDocument,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::RouteAssignmentDocument>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `RouteAssignmentDocument` for body failed: {}", s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `RouteAssignmentDocument` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::RouteAssignmentDocument,
-            ) -> types::builder::RouteAssignmentDocument,
+                    types::builder::RouteAssignmentDocument,
+                ) -> types::builder::RouteAssignmentDocument,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/primary_route`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
-            let Self { client, number_id, body } = self;
+        #[doc = "Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/primary_route`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                number_id,
+                body,
+            } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::RouteAssignmentDocument::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::RouteAssignmentDocument::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}/relationships/primary_route", client.baseurl,
-                encode_path(& number_id.to_string()),
+                "{}/v2/numbers/{}/relationships/primary_route",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -14994,83 +12024,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::remove_failover_voice_route`]
-
-[`Client::remove_failover_voice_route`]: super::Client::remove_failover_voice_route*/
+    #[doc = "Builder for [`Client::remove_failover_voice_route`]\n\n[`Client::remove_failover_voice_route`]: super::Client::remove_failover_voice_route"]
     #[derive(Debug, Clone)]
     pub struct RemoveFailoverVoiceRoute<'a> {
         client: &'a super::Client,
@@ -15087,32 +12075,25 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
-        ///Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/failover_route`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+        #[doc = "Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/failover_route`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
             let Self { client, number_id } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}/relationships/failover_route", client.baseurl,
-                encode_path(& number_id.to_string()),
+                "{}/v2/numbers/{}/relationships/failover_route",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15132,76 +12113,38 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::update_failover_voice_route`]
-
-[`Client::update_failover_voice_route`]: super::Client::update_failover_voice_route*/
+    #[doc = "Builder for [`Client::update_failover_voice_route`]\n\n[`Client::update_failover_voice_route`]: super::Client::update_failover_voice_route"]
     #[derive(Debug, Clone)]
     pub struct UpdateFailoverVoiceRoute<'a> {
         client: &'a super::Client,
@@ -15220,64 +12163,56 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RouteAssignmentDocument>,
-            <V as std::convert::TryInto<
-                types::RouteAssignmentDocument,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::RouteAssignmentDocument>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `RouteAssignmentDocument` for body failed: {}", s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `RouteAssignmentDocument` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::RouteAssignmentDocument,
-            ) -> types::builder::RouteAssignmentDocument,
+                    types::builder::RouteAssignmentDocument,
+                ) -> types::builder::RouteAssignmentDocument,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/failover_route`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
-            let Self { client, number_id, body } = self;
+        #[doc = "Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/failover_route`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                number_id,
+                body,
+            } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::RouteAssignmentDocument::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::RouteAssignmentDocument::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}/relationships/failover_route", client.baseurl,
-                encode_path(& number_id.to_string()),
+                "{}/v2/numbers/{}/relationships/failover_route",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15298,83 +12233,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::look_up_a_set_of_messages`]
-
-[`Client::look_up_a_set_of_messages`]: super::Client::look_up_a_set_of_messages*/
+    #[doc = "Builder for [`Client::look_up_a_set_of_messages`]\n\n[`Client::look_up_a_set_of_messages`]: super::Client::look_up_a_set_of_messages"]
     #[derive(Debug, Clone)]
     pub struct LookUpASetOfMessages<'a> {
         client: &'a super::Client,
@@ -15397,26 +12290,16 @@ pub mod builder {
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
         {
-            self.end_date = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for end_date failed"
-                        .to_string()
-                });
+            self . end_date = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for end_date failed" . to_string ()) ;
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
@@ -15433,32 +12316,30 @@ pub mod builder {
         where
             V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
         {
-            self.start_date = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for start_date failed"
-                        .to_string()
-                });
+            self . start_date = value . try_into () . map_err (| _ | "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for start_date failed" . to_string ()) ;
             self
         }
-        ///Sends a `GET` request to `/v2.1/messages`
+        #[doc = "Sends a `GET` request to `/v2.1/messages`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MdrList>, Error<types::ErrorDocument>> {
-            let Self { client, end_date, limit, offset, start_date } = self;
+            let Self {
+                client,
+                end_date,
+                limit,
+                offset,
+                start_date,
+            } = self;
             let end_date = end_date.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let start_date = start_date.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2.1/messages", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15470,7 +12351,10 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("end_date", &end_date))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(&progenitor_client::QueryParam::new("start_date", &start_date))
+                .query(&progenitor_client::QueryParam::new(
+                    "start_date",
+                    &start_date,
+                ))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -15482,62 +12366,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::send_a_message`]
-
-[`Client::send_a_message`]: super::Client::send_a_message*/
+    #[doc = "Builder for [`Client::send_a_message`]\n\n[`Client::send_a_message`]: super::Client::send_a_message"]
     #[derive(Debug, Clone)]
     pub struct SendAMessage<'a> {
         client: &'a super::Client,
@@ -15558,40 +12412,31 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `NewMessage` for body failed: {}", s)
-                });
+                .map_err(|s| format!("conversion to `NewMessage` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
-                types::builder::NewMessage,
-            ) -> types::builder::NewMessage,
+            F: std::ops::FnOnce(types::builder::NewMessage) -> types::builder::NewMessage,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2.1/messages`
+        #[doc = "Sends a `POST` request to `/v2.1/messages`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::MessageAcceptedDocument>,
-            Error<types::ErrorDocument>,
-        > {
+        ) -> Result<ResponseValue<types::MessageAcceptedDocument>, Error<types::ErrorDocument>>
+        {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::NewMessage::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2.1/messages", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15612,83 +12457,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 202u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::look_up_a_message_detail_record`]
-
-[`Client::look_up_a_message_detail_record`]: super::Client::look_up_a_message_detail_record*/
+    #[doc = "Builder for [`Client::look_up_a_message_detail_record`]\n\n[`Client::look_up_a_message_detail_record`]: super::Client::look_up_a_message_detail_record"]
     #[derive(Debug, Clone)]
     pub struct LookUpAMessageDetailRecord<'a> {
         client: &'a super::Client,
@@ -15705,32 +12508,27 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.message_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for message_id failed"
-                        .to_string()
-                });
+            self.message_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for message_id failed".to_string()
+            });
             self
         }
-        ///Sends a `GET` request to `/v2.1/messages/{message_id}`
+        #[doc = "Sends a `GET` request to `/v2.1/messages/{message_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MdrDocument>, Error<types::ErrorDocument>> {
             let Self { client, message_id } = self;
             let message_id = message_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.1/messages/{}", client.baseurl, encode_path(& message_id
-                .to_string()),
+                "{}/v2.1/messages/{}",
+                client.baseurl,
+                encode_path(&message_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15750,62 +12548,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::look_up_account_callback_url`]
-
-[`Client::look_up_account_callback_url`]: super::Client::look_up_account_callback_url*/
+    #[doc = "Builder for [`Client::look_up_account_callback_url`]\n\n[`Client::look_up_account_callback_url`]: super::Client::look_up_account_callback_url"]
     #[derive(Debug, Clone)]
     pub struct LookUpAccountCallbackUrl<'a> {
         client: &'a super::Client,
@@ -15822,35 +12590,31 @@ pub mod builder {
         where
             V: std::convert::TryInto<crate::open_enums::CallbackType>,
         {
-            self.callback_type = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
-                        .to_string()
-                });
+            self.callback_type = value.try_into().map_err(|_| {
+                "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
+                    .to_string()
+            });
             self
         }
-        ///Sends a `GET` request to `/v2.1/messages/{callback_type}`
+        #[doc = "Sends a `GET` request to `/v2.1/messages/{callback_type}`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CallbackDocument>,
-            Error<types::ErrorDocument>,
-        > {
-            let Self { client, callback_type } = self;
+        ) -> Result<ResponseValue<types::CallbackDocument>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                callback_type,
+            } = self;
             let callback_type = callback_type.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.1/messages/{}", client.baseurl, encode_path(& callback_type
-                .to_string()),
+                "{}/v2.1/messages/{}",
+                client.baseurl,
+                encode_path(&callback_type.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -15870,62 +12634,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::set_account_callback_url`]
-
-[`Client::set_account_callback_url`]: super::Client::set_account_callback_url*/
+    #[doc = "Builder for [`Client::set_account_callback_url`]\n\n[`Client::set_account_callback_url`]: super::Client::set_account_callback_url"]
     #[derive(Debug, Clone)]
     pub struct SetAccountCallbackUrl<'a> {
         client: &'a super::Client,
@@ -15944,61 +12678,51 @@ pub mod builder {
         where
             V: std::convert::TryInto<crate::open_enums::CallbackType>,
         {
-            self.callback_type = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
-                        .to_string()
-                });
+            self.callback_type = value.try_into().map_err(|_| {
+                "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
+                    .to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CallbackUrlBody>,
-            <V as std::convert::TryInto<
-                types::CallbackUrlBody,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::CallbackUrlBody>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `CallbackUrlBody` for body failed: {}", s)
-                });
+                .map_err(|s| format!("conversion to `CallbackUrlBody` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
-                types::builder::CallbackUrlBody,
-            ) -> types::builder::CallbackUrlBody,
+            F: std::ops::FnOnce(types::builder::CallbackUrlBody) -> types::builder::CallbackUrlBody,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2.1/messages/{callback_type}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
-            let Self { client, callback_type, body } = self;
+        #[doc = "Sends a `PUT` request to `/v2.1/messages/{callback_type}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                callback_type,
+                body,
+            } = self;
             let callback_type = callback_type.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::CallbackUrlBody::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::CallbackUrlBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.1/messages/{}", client.baseurl, encode_path(& callback_type
-                .to_string()),
+                "{}/v2.1/messages/{}",
+                client.baseurl,
+                encode_path(&callback_type.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -16019,83 +12743,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::remove_account_callback_url`]
-
-[`Client::remove_account_callback_url`]: super::Client::remove_account_callback_url*/
+    #[doc = "Builder for [`Client::remove_account_callback_url`]\n\n[`Client::remove_account_callback_url`]: super::Client::remove_account_callback_url"]
     #[derive(Debug, Clone)]
     pub struct RemoveAccountCallbackUrl<'a> {
         client: &'a super::Client,
@@ -16112,32 +12794,29 @@ pub mod builder {
         where
             V: std::convert::TryInto<crate::open_enums::CallbackType>,
         {
-            self.callback_type = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
-                        .to_string()
-                });
+            self.callback_type = value.try_into().map_err(|_| {
+                "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
+                    .to_string()
+            });
             self
         }
-        ///Sends a `DELETE` request to `/v2.1/messages/{callback_type}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
-            let Self { client, callback_type } = self;
+        #[doc = "Sends a `DELETE` request to `/v2.1/messages/{callback_type}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                callback_type,
+            } = self;
             let callback_type = callback_type.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.1/messages/{}", client.baseurl, encode_path(& callback_type
-                .to_string()),
+                "{}/v2.1/messages/{}",
+                client.baseurl,
+                encode_path(&callback_type.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -16157,83 +12836,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::look_up_number_callback_url`]
-
-[`Client::look_up_number_callback_url`]: super::Client::look_up_number_callback_url*/
+    #[doc = "Builder for [`Client::look_up_number_callback_url`]\n\n[`Client::look_up_number_callback_url`]: super::Client::look_up_number_callback_url"]
     #[derive(Debug, Clone)]
     pub struct LookUpNumberCallbackUrl<'a> {
         client: &'a super::Client,
@@ -16252,48 +12889,43 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
         pub fn callback_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::open_enums::CallbackType>,
         {
-            self.callback_type = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
-                        .to_string()
-                });
+            self.callback_type = value.try_into().map_err(|_| {
+                "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
+                    .to_string()
+            });
             self
         }
-        ///Sends a `GET` request to `/v2/numbers/{number_id}/relationships/{callback_type}`
+        #[doc = "Sends a `GET` request to `/v2/numbers/{number_id}/relationships/{callback_type}`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CallbackDocument>,
-            Error<types::ErrorDocument>,
-        > {
-            let Self { client, number_id, callback_type } = self;
+        ) -> Result<ResponseValue<types::CallbackDocument>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                number_id,
+                callback_type,
+            } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let callback_type = callback_type.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}/relationships/{}", client.baseurl, encode_path(&
-                number_id.to_string()), encode_path(& callback_type.to_string()),
+                "{}/v2/numbers/{}/relationships/{}",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
+                encode_path(&callback_type.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -16313,62 +12945,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::set_number_callback_url`]
-
-[`Client::set_number_callback_url`]: super::Client::set_number_callback_url*/
+    #[doc = "Builder for [`Client::set_number_callback_url`]\n\n[`Client::set_number_callback_url`]: super::Client::set_number_callback_url"]
     #[derive(Debug, Clone)]
     pub struct SetNumberCallbackUrl<'a> {
         client: &'a super::Client,
@@ -16389,78 +12991,70 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
         pub fn callback_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::open_enums::CallbackType>,
         {
-            self.callback_type = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
-                        .to_string()
-                });
+            self.callback_type = value.try_into().map_err(|_| {
+                "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
+                    .to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NumberCallbackUrlDocument>,
-            <V as std::convert::TryInto<
-                types::NumberCallbackUrlDocument,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::NumberCallbackUrlDocument>>::Error:
+                std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `NumberCallbackUrlDocument` for body failed: {}",
-                        s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `NumberCallbackUrlDocument` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::NumberCallbackUrlDocument,
-            ) -> types::builder::NumberCallbackUrlDocument,
+                    types::builder::NumberCallbackUrlDocument,
+                ) -> types::builder::NumberCallbackUrlDocument,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/numbers/{number_id}/relationships/{callback_type}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
-            let Self { client, number_id, callback_type, body } = self;
+        #[doc = "Sends a `POST` request to `/v2/numbers/{number_id}/relationships/{callback_type}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                number_id,
+                callback_type,
+                body,
+            } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let callback_type = callback_type.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::NumberCallbackUrlDocument::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::NumberCallbackUrlDocument::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}/relationships/{}", client.baseurl, encode_path(&
-                number_id.to_string()), encode_path(& callback_type.to_string()),
+                "{}/v2/numbers/{}/relationships/{}",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
+                encode_path(&callback_type.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -16481,83 +13075,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::remove_number_callback_url`]
-
-[`Client::remove_number_callback_url`]: super::Client::remove_number_callback_url*/
+    #[doc = "Builder for [`Client::remove_number_callback_url`]\n\n[`Client::remove_number_callback_url`]: super::Client::remove_number_callback_url"]
     #[derive(Debug, Clone)]
     pub struct RemoveNumberCallbackUrl<'a> {
         client: &'a super::Client,
@@ -16576,45 +13128,41 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
         pub fn callback_type<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::open_enums::CallbackType>,
         {
-            self.callback_type = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
-                        .to_string()
-                });
+            self.callback_type = value.try_into().map_err(|_| {
+                "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
+                    .to_string()
+            });
             self
         }
-        ///Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/{callback_type}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
-            let Self { client, number_id, callback_type } = self;
+        #[doc = "Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/{callback_type}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                number_id,
+                callback_type,
+            } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let callback_type = callback_type.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}/relationships/{}", client.baseurl, encode_path(&
-                number_id.to_string()), encode_path(& callback_type.to_string()),
+                "{}/v2/numbers/{}/relationships/{}",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
+                encode_path(&callback_type.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -16634,83 +13182,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::list_cdr_exports`]
-
-[`Client::list_cdr_exports`]: super::Client::list_cdr_exports*/
+    #[doc = "Builder for [`Client::list_cdr_exports`]\n\n[`Client::list_cdr_exports`]: super::Client::list_cdr_exports"]
     #[derive(Debug, Clone)]
     pub struct ListCdrExports<'a> {
         client: &'a super::Client,
@@ -16731,13 +13237,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
@@ -16754,32 +13256,31 @@ pub mod builder {
         where
             V: std::convert::TryInto<crate::open_enums::CdrExportStatus>,
         {
-            self.status = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `crate :: open_enums :: CdrExportStatus` for status failed"
-                        .to_string()
-                });
+            self.status = value.try_into().map(Some).map_err(|_| {
+                "conversion to `crate :: open_enums :: CdrExportStatus` for status failed"
+                    .to_string()
+            });
             self
         }
-        ///Sends a `GET` request to `/v2/cdrs/exports`
+        #[doc = "Sends a `GET` request to `/v2/cdrs/exports`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CdrExportList>, Error<types::ErrorDocument>> {
-            let Self { client, limit, offset, status } = self;
+            let Self {
+                client,
+                limit,
+                offset,
+                status,
+            } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/cdrs/exports", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -16802,62 +13303,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::create_cdr_export`]
-
-[`Client::create_cdr_export`]: super::Client::create_cdr_export*/
+    #[doc = "Builder for [`Client::create_cdr_export`]\n\n[`Client::create_cdr_export`]: super::Client::create_cdr_export"]
     #[derive(Debug, Clone)]
     pub struct CreateCdrExport<'a> {
         client: &'a super::Client,
@@ -16873,51 +13344,39 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::NewCdrExportDocument>,
-            <V as std::convert::TryInto<
-                types::NewCdrExportDocument,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::NewCdrExportDocument>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `NewCdrExportDocument` for body failed: {}", s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `NewCdrExportDocument` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::NewCdrExportDocument,
-            ) -> types::builder::NewCdrExportDocument,
+                    types::builder::NewCdrExportDocument,
+                ) -> types::builder::NewCdrExportDocument,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/cdrs/exports`
+        #[doc = "Sends a `POST` request to `/v2/cdrs/exports`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CdrExportDocument>,
-            Error<types::ErrorDocument>,
-        > {
+        ) -> Result<ResponseValue<types::CdrExportDocument>, Error<types::ErrorDocument>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| {
-                    types::NewCdrExportDocument::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::NewCdrExportDocument::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/cdrs/exports", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -16938,83 +13397,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::get_cdr_export`]
-
-[`Client::get_cdr_export`]: super::Client::get_cdr_export*/
+    #[doc = "Builder for [`Client::get_cdr_export`]\n\n[`Client::get_cdr_export`]: super::Client::get_cdr_export"]
     #[derive(Debug, Clone)]
     pub struct GetCdrExport<'a> {
         client: &'a super::Client,
@@ -17036,27 +13453,25 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for cdrexport_id failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/cdrs/exports/{cdrexport_id}`
+        #[doc = "Sends a `GET` request to `/v2/cdrs/exports/{cdrexport_id}`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CdrExportDocument>,
-            Error<types::ErrorDocument>,
-        > {
-            let Self { client, cdrexport_id } = self;
+        ) -> Result<ResponseValue<types::CdrExportDocument>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                cdrexport_id,
+            } = self;
             let cdrexport_id = cdrexport_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/cdrs/exports/{}", client.baseurl, encode_path(& cdrexport_id
-                .to_string()),
+                "{}/v2/cdrs/exports/{}",
+                client.baseurl,
+                encode_path(&cdrexport_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -17076,62 +13491,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::list_e911_addresses`]
-
-[`Client::list_e911_addresses`]: super::Client::list_e911_addresses*/
+    #[doc = "Builder for [`Client::list_e911_addresses`]\n\n[`Client::list_e911_addresses`]: super::Client::list_e911_addresses"]
     #[derive(Debug, Clone)]
     pub struct ListE911Addresses<'a> {
         client: &'a super::Client,
@@ -17158,39 +13543,27 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.city = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for city failed"
-                        .to_string()
-                });
+            self.city = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for city failed".to_string()
+            });
             self
         }
         pub fn label<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.label = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for label failed"
-                        .to_string()
-                });
+            self.label = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for label failed".to_string()
+            });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
@@ -17207,33 +13580,33 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.state = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for state failed"
-                        .to_string()
-                });
+            self.state = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for state failed".to_string()
+            });
             self
         }
         pub fn street_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.street_name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for street_name failed"
-                        .to_string()
-                });
+            self.street_name = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for street_name failed".to_string()
+            });
             self
         }
-        ///Sends a `GET` request to `/v2/e911s`
+        #[doc = "Sends a `GET` request to `/v2/e911s`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::E911AddressList>, Error<types::ErrorDocument>> {
-            let Self { client, city, label, limit, offset, state, street_name } = self;
+            let Self {
+                client,
+                city,
+                label,
+                limit,
+                offset,
+                state,
+                street_name,
+            } = self;
             let city = city.map_err(Error::InvalidRequest)?;
             let label = label.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
@@ -17242,13 +13615,10 @@ pub mod builder {
             let street_name = street_name.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/e911s", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -17262,7 +13632,10 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .query(&progenitor_client::QueryParam::new("state", &state))
-                .query(&progenitor_client::QueryParam::new("street_name", &street_name))
+                .query(&progenitor_client::QueryParam::new(
+                    "street_name",
+                    &street_name,
+                ))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -17274,62 +13647,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::create_e911_address`]
-
-[`Client::create_e911_address`]: super::Client::create_e911_address*/
+    #[doc = "Builder for [`Client::create_e911_address`]\n\n[`Client::create_e911_address`]: super::Client::create_e911_address"]
     #[derive(Debug, Clone)]
     pub struct CreateE911Address<'a> {
         client: &'a super::Client,
@@ -17345,52 +13688,42 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::E911AddressInputDocument>,
-            <V as std::convert::TryInto<
-                types::E911AddressInputDocument,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::E911AddressInputDocument>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `E911AddressInputDocument` for body failed: {}", s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `E911AddressInputDocument` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::E911AddressInputDocument,
-            ) -> types::builder::E911AddressInputDocument,
+                    types::builder::E911AddressInputDocument,
+                ) -> types::builder::E911AddressInputDocument,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/e911s`
+        #[doc = "Sends a `POST` request to `/v2/e911s`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::E911AddressDocument>,
-            Error<types::ErrorDocument>,
-        > {
+        ) -> Result<ResponseValue<types::E911AddressDocument>, Error<types::ErrorDocument>>
+        {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::E911AddressInputDocument::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::E911AddressInputDocument::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/e911s", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -17411,83 +13744,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::validate_e911_address`]
-
-[`Client::validate_e911_address`]: super::Client::validate_e911_address*/
+    #[doc = "Builder for [`Client::validate_e911_address`]\n\n[`Client::validate_e911_address`]: super::Client::validate_e911_address"]
     #[derive(Debug, Clone)]
     pub struct ValidateE911Address<'a> {
         client: &'a super::Client,
@@ -17503,49 +13794,39 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::E911AddressInputDocument>,
-            <V as std::convert::TryInto<
-                types::E911AddressInputDocument,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::E911AddressInputDocument>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `E911AddressInputDocument` for body failed: {}", s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `E911AddressInputDocument` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::E911AddressInputDocument,
-            ) -> types::builder::E911AddressInputDocument,
+                    types::builder::E911AddressInputDocument,
+                ) -> types::builder::E911AddressInputDocument,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/e911s/validate`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+        #[doc = "Sends a `POST` request to `/v2/e911s/validate`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::E911AddressInputDocument::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::E911AddressInputDocument::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/e911s/validate", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -17566,83 +13847,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::get_e911_address_details`]
-
-[`Client::get_e911_address_details`]: super::Client::get_e911_address_details*/
+    #[doc = "Builder for [`Client::get_e911_address_details`]\n\n[`Client::get_e911_address_details`]: super::Client::get_e911_address_details"]
     #[derive(Debug, Clone)]
     pub struct GetE911AddressDetails<'a> {
         client: &'a super::Client,
@@ -17659,34 +13898,28 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.e911_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for e911_id failed"
-                        .to_string()
-                });
+            self.e911_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for e911_id failed".to_string()
+            });
             self
         }
-        ///Sends a `GET` request to `/v2/e911s/{e911_id}`
+        #[doc = "Sends a `GET` request to `/v2/e911s/{e911_id}`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::E911AddressDocument>,
-            Error<types::ErrorDocument>,
-        > {
+        ) -> Result<ResponseValue<types::E911AddressDocument>, Error<types::ErrorDocument>>
+        {
             let Self { client, e911_id } = self;
             let e911_id = e911_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/e911s/{}", client.baseurl, encode_path(& e911_id.to_string()),
+                "{}/v2/e911s/{}",
+                client.baseurl,
+                encode_path(&e911_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -17706,62 +13939,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::delete_e911_address`]
-
-[`Client::delete_e911_address`]: super::Client::delete_e911_address*/
+    #[doc = "Builder for [`Client::delete_e911_address`]\n\n[`Client::delete_e911_address`]: super::Client::delete_e911_address"]
     #[derive(Debug, Clone)]
     pub struct DeleteE911Address<'a> {
         client: &'a super::Client,
@@ -17778,31 +13981,25 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.e911_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for e911_id failed"
-                        .to_string()
-                });
+            self.e911_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for e911_id failed".to_string()
+            });
             self
         }
-        ///Sends a `DELETE` request to `/v2/e911s/{e911_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+        #[doc = "Sends a `DELETE` request to `/v2/e911s/{e911_id}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
             let Self { client, e911_id } = self;
             let e911_id = e911_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/e911s/{}", client.baseurl, encode_path(& e911_id.to_string()),
+                "{}/v2/e911s/{}",
+                client.baseurl,
+                encode_path(&e911_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -17822,90 +14019,44 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::update_e911_address`]
-
-[`Client::update_e911_address`]: super::Client::update_e911_address*/
+    #[doc = "Builder for [`Client::update_e911_address`]\n\n[`Client::update_e911_address`]: super::Client::update_e911_address"]
     #[derive(Debug, Clone)]
     pub struct UpdateE911Address<'a> {
         client: &'a super::Client,
@@ -17924,67 +14075,60 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.e911_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for e911_id failed"
-                        .to_string()
-                });
+            self.e911_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for e911_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::E911AddressUpdateDocument>,
-            <V as std::convert::TryInto<
-                types::E911AddressUpdateDocument,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::E911AddressUpdateDocument>>::Error:
+                std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `E911AddressUpdateDocument` for body failed: {}",
-                        s
-                    )
-                });
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `E911AddressUpdateDocument` for body failed: {}",
+                    s
+                )
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::E911AddressUpdateDocument,
-            ) -> types::builder::E911AddressUpdateDocument,
+                    types::builder::E911AddressUpdateDocument,
+                ) -> types::builder::E911AddressUpdateDocument,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/v2/e911s/{e911_id}`
+        #[doc = "Sends a `PATCH` request to `/v2/e911s/{e911_id}`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::E911AddressDocument>,
-            Error<types::ErrorDocument>,
-        > {
-            let Self { client, e911_id, body } = self;
+        ) -> Result<ResponseValue<types::E911AddressDocument>, Error<types::ErrorDocument>>
+        {
+            let Self {
+                client,
+                e911_id,
+                body,
+            } = self;
             let e911_id = e911_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
-                    types::E911AddressUpdateDocument::try_from(v)
-                        .map_err(|e| e.to_string())
+                    types::E911AddressUpdateDocument::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/e911s/{}", client.baseurl, encode_path(& e911_id.to_string()),
+                "{}/v2/e911s/{}",
+                client.baseurl,
+                encode_path(&e911_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18005,83 +14149,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::list_numbers_for_e911_address`]
-
-[`Client::list_numbers_for_e911_address`]: super::Client::list_numbers_for_e911_address*/
+    #[doc = "Builder for [`Client::list_numbers_for_e911_address`]\n\n[`Client::list_numbers_for_e911_address`]: super::Client::list_numbers_for_e911_address"]
     #[derive(Debug, Clone)]
     pub struct ListNumbersForE911Address<'a> {
         client: &'a super::Client,
@@ -18102,25 +14204,18 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.e911_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for e911_id failed"
-                        .to_string()
-                });
+            self.e911_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for e911_id failed".to_string()
+            });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
@@ -18133,29 +14228,30 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for offset failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/e911s/{e911_id}/relationships/numbers`
+        #[doc = "Sends a `GET` request to `/v2/e911s/{e911_id}/relationships/numbers`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::E911AssignedNumberList>,
-            Error<types::ErrorDocument>,
-        > {
-            let Self { client, e911_id, limit, offset } = self;
+        ) -> Result<ResponseValue<types::E911AssignedNumberList>, Error<types::ErrorDocument>>
+        {
+            let Self {
+                client,
+                e911_id,
+                limit,
+                offset,
+            } = self;
             let e911_id = e911_id.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/e911s/{}/relationships/numbers", client.baseurl, encode_path(&
-                e911_id.to_string()),
+                "{}/v2/e911s/{}/relationships/numbers",
+                client.baseurl,
+                encode_path(&e911_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18177,62 +14273,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::assign_e911_address_to_number`]
-
-[`Client::assign_e911_address_to_number`]: super::Client::assign_e911_address_to_number*/
+    #[doc = "Builder for [`Client::assign_e911_address_to_number`]\n\n[`Client::assign_e911_address_to_number`]: super::Client::assign_e911_address_to_number"]
     #[derive(Debug, Clone)]
     pub struct AssignE911AddressToNumber<'a> {
         client: &'a super::Client,
@@ -18251,45 +14317,40 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
         pub fn e911_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.e911_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for e911_id failed"
-                        .to_string()
-                });
+            self.e911_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for e911_id failed".to_string()
+            });
             self
         }
-        ///Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/e911s/{e911_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
-            let Self { client, number_id, e911_id } = self;
+        #[doc = "Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/e911s/{e911_id}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                number_id,
+                e911_id,
+            } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let e911_id = e911_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}/relationships/e911s/{}", client.baseurl, encode_path(&
-                number_id.to_string()), encode_path(& e911_id.to_string()),
+                "{}/v2/numbers/{}/relationships/e911s/{}",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
+                encode_path(&e911_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18309,83 +14370,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::remove_e911_address_from_number`]
-
-[`Client::remove_e911_address_from_number`]: super::Client::remove_e911_address_from_number*/
+    #[doc = "Builder for [`Client::remove_e911_address_from_number`]\n\n[`Client::remove_e911_address_from_number`]: super::Client::remove_e911_address_from_number"]
     #[derive(Debug, Clone)]
     pub struct RemoveE911AddressFromNumber<'a> {
         client: &'a super::Client,
@@ -18402,32 +14421,25 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
-        ///Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/e911s`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+        #[doc = "Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/e911s`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
             let Self { client, number_id } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}/relationships/e911s", client.baseurl, encode_path(&
-                number_id.to_string()),
+                "{}/v2/numbers/{}/relationships/e911s",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18447,83 +14459,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::list_cnam_records`]
-
-[`Client::list_cnam_records`]: super::Client::list_cnam_records*/
+    #[doc = "Builder for [`Client::list_cnam_records`]\n\n[`Client::list_cnam_records`]: super::Client::list_cnam_records"]
     #[derive(Debug, Clone)]
     pub struct ListCnamRecords<'a> {
         client: &'a super::Client,
@@ -18552,26 +14522,18 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.contains = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for contains failed"
-                        .to_string()
-                });
+            self.contains = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for contains failed".to_string()
+            });
             self
         }
         pub fn ends_with<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.ends_with = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for ends_with failed"
-                        .to_string()
-                });
+            self.ends_with = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for ends_with failed".to_string()
+            });
             self
         }
         pub fn is_approved<V>(mut self, value: V) -> Self
@@ -18588,13 +14550,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
@@ -18611,29 +14569,21 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.starts_with = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for starts_with failed"
-                        .to_string()
-                });
+            self.starts_with = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for starts_with failed".to_string()
+            });
             self
         }
         pub fn value<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.value = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for value failed"
-                        .to_string()
-                });
+            self.value = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for value failed".to_string()
+            });
             self
         }
-        ///Sends a `GET` request to `/v2/cnams`
+        #[doc = "Sends a `GET` request to `/v2/cnams`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CnamList>, Error<types::ErrorDocument>> {
@@ -18656,13 +14606,10 @@ pub mod builder {
             let value = value.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/cnams", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18673,10 +14620,16 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("contains", &contains))
                 .query(&progenitor_client::QueryParam::new("ends_with", &ends_with))
-                .query(&progenitor_client::QueryParam::new("is_approved", &is_approved))
+                .query(&progenitor_client::QueryParam::new(
+                    "is_approved",
+                    &is_approved,
+                ))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
-                .query(&progenitor_client::QueryParam::new("starts_with", &starts_with))
+                .query(&progenitor_client::QueryParam::new(
+                    "starts_with",
+                    &starts_with,
+                ))
                 .query(&progenitor_client::QueryParam::new("value", &value))
                 .headers(header_map)
                 .build()?;
@@ -18689,62 +14642,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::create_cnam_record`]
-
-[`Client::create_cnam_record`]: super::Client::create_cnam_record*/
+    #[doc = "Builder for [`Client::create_cnam_record`]\n\n[`Client::create_cnam_record`]: super::Client::create_cnam_record"]
     #[derive(Debug, Clone)]
     pub struct CreateCnamRecord<'a> {
         client: &'a super::Client,
@@ -18775,7 +14698,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/cnams`
+        #[doc = "Sends a `POST` request to `/v2/cnams`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CnamDocument>, Error<types::ErrorDocument>> {
@@ -18785,13 +14708,10 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/cnams", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18812,83 +14732,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::get_cnam_record_details`]
-
-[`Client::get_cnam_record_details`]: super::Client::get_cnam_record_details*/
+    #[doc = "Builder for [`Client::get_cnam_record_details`]\n\n[`Client::get_cnam_record_details`]: super::Client::get_cnam_record_details"]
     #[derive(Debug, Clone)]
     pub struct GetCnamRecordDetails<'a> {
         client: &'a super::Client,
@@ -18905,31 +14783,27 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cnam_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cnam_id failed"
-                        .to_string()
-                });
+            self.cnam_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for cnam_id failed".to_string()
+            });
             self
         }
-        ///Sends a `GET` request to `/v2/cnams/{cnam_id}`
+        #[doc = "Sends a `GET` request to `/v2/cnams/{cnam_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CnamDocument>, Error<types::ErrorDocument>> {
             let Self { client, cnam_id } = self;
             let cnam_id = cnam_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/cnams/{}", client.baseurl, encode_path(& cnam_id.to_string()),
+                "{}/v2/cnams/{}",
+                client.baseurl,
+                encode_path(&cnam_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -18949,62 +14823,32 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::delete_cnam_record`]
-
-[`Client::delete_cnam_record`]: super::Client::delete_cnam_record*/
+    #[doc = "Builder for [`Client::delete_cnam_record`]\n\n[`Client::delete_cnam_record`]: super::Client::delete_cnam_record"]
     #[derive(Debug, Clone)]
     pub struct DeleteCnamRecord<'a> {
         client: &'a super::Client,
@@ -19021,31 +14865,25 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cnam_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cnam_id failed"
-                        .to_string()
-                });
+            self.cnam_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for cnam_id failed".to_string()
+            });
             self
         }
-        ///Sends a `DELETE` request to `/v2/cnams/{cnam_id}`
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+        #[doc = "Sends a `DELETE` request to `/v2/cnams/{cnam_id}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
             let Self { client, cnam_id } = self;
             let cnam_id = cnam_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/cnams/{}", client.baseurl, encode_path(& cnam_id.to_string()),
+                "{}/v2/cnams/{}",
+                client.baseurl,
+                encode_path(&cnam_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19065,83 +14903,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::update_cnam_record`]
-
-[`Client::update_cnam_record`]: super::Client::update_cnam_record*/
+    #[doc = "Builder for [`Client::update_cnam_record`]\n\n[`Client::update_cnam_record`]: super::Client::update_cnam_record"]
     #[derive(Debug, Clone)]
     pub struct UpdateCnamRecord<'a> {
         client: &'a super::Client,
@@ -19160,60 +14956,54 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cnam_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cnam_id failed"
-                        .to_string()
-                });
+            self.cnam_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for cnam_id failed".to_string()
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CnamUpdateDocument>,
-            <V as std::convert::TryInto<
-                types::CnamUpdateDocument,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::CnamUpdateDocument>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `CnamUpdateDocument` for body failed: {}", s)
-                });
+                .map_err(|s| format!("conversion to `CnamUpdateDocument` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::CnamUpdateDocument,
-            ) -> types::builder::CnamUpdateDocument,
+                    types::builder::CnamUpdateDocument,
+                ) -> types::builder::CnamUpdateDocument,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PATCH` request to `/v2/cnams/{cnam_id}`
+        #[doc = "Sends a `PATCH` request to `/v2/cnams/{cnam_id}`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CnamDocument>, Error<types::ErrorDocument>> {
-            let Self { client, cnam_id, body } = self;
+            let Self {
+                client,
+                cnam_id,
+                body,
+            } = self;
             let cnam_id = cnam_id.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| {
-                    types::CnamUpdateDocument::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::CnamUpdateDocument::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/cnams/{}", client.baseurl, encode_path(& cnam_id.to_string()),
+                "{}/v2/cnams/{}",
+                client.baseurl,
+                encode_path(&cnam_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19234,83 +15024,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::assign_cnam_record_to_number`]
-
-[`Client::assign_cnam_record_to_number`]: super::Client::assign_cnam_record_to_number*/
+    #[doc = "Builder for [`Client::assign_cnam_record_to_number`]\n\n[`Client::assign_cnam_record_to_number`]: super::Client::assign_cnam_record_to_number"]
     #[derive(Debug, Clone)]
     pub struct AssignCnamRecordToNumber<'a> {
         client: &'a super::Client,
@@ -19329,48 +15077,43 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
         pub fn cnam_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cnam_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for cnam_id failed"
-                        .to_string()
-                });
+            self.cnam_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for cnam_id failed".to_string()
+            });
             self
         }
-        ///Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/cnams/{cnam_id}`
+        #[doc = "Sends a `PATCH` request to `/v2/numbers/{number_id}/relationships/cnams/{cnam_id}`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CnamAssociationDocument>,
-            Error<types::ErrorDocument>,
-        > {
-            let Self { client, number_id, cnam_id } = self;
+        ) -> Result<ResponseValue<types::CnamAssociationDocument>, Error<types::ErrorDocument>>
+        {
+            let Self {
+                client,
+                number_id,
+                cnam_id,
+            } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let cnam_id = cnam_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}/relationships/cnams/{}", client.baseurl, encode_path(&
-                number_id.to_string()), encode_path(& cnam_id.to_string()),
+                "{}/v2/numbers/{}/relationships/cnams/{}",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
+                encode_path(&cnam_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19390,83 +15133,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 202u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::unassign_cnam_record_from_number`]
-
-[`Client::unassign_cnam_record_from_number`]: super::Client::unassign_cnam_record_from_number*/
+    #[doc = "Builder for [`Client::unassign_cnam_record_from_number`]\n\n[`Client::unassign_cnam_record_from_number`]: super::Client::unassign_cnam_record_from_number"]
     #[derive(Debug, Clone)]
     pub struct UnassignCnamRecordFromNumber<'a> {
         client: &'a super::Client,
@@ -19483,35 +15184,28 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.number_id = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for number_id failed"
-                        .to_string()
-                });
+            self.number_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for number_id failed".to_string()
+            });
             self
         }
-        ///Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/cnams`
+        #[doc = "Sends a `DELETE` request to `/v2/numbers/{number_id}/relationships/cnams`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CnamAssociationDocument>,
-            Error<types::ErrorDocument>,
-        > {
+        ) -> Result<ResponseValue<types::CnamAssociationDocument>, Error<types::ErrorDocument>>
+        {
             let Self { client, number_id } = self;
             let number_id = number_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2/numbers/{}/relationships/cnams", client.baseurl, encode_path(&
-                number_id.to_string()),
+                "{}/v2/numbers/{}/relationships/cnams",
+                client.baseurl,
+                encode_path(&number_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19531,83 +15225,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 202u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::check_number_portability`]
-
-[`Client::check_number_portability`]: super::Client::check_number_portability*/
+    #[doc = "Builder for [`Client::check_number_portability`]\n\n[`Client::check_number_portability`]: super::Client::check_number_portability"]
     #[derive(Debug, Clone)]
     pub struct CheckNumberPortability<'a> {
         client: &'a super::Client,
@@ -19623,49 +15275,38 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PortabilityRequest>,
-            <V as std::convert::TryInto<
-                types::PortabilityRequest,
-            >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<types::PortabilityRequest>>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `PortabilityRequest` for body failed: {}", s)
-                });
+                .map_err(|s| format!("conversion to `PortabilityRequest` for body failed: {}", s));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                types::builder::PortabilityRequest,
-            ) -> types::builder::PortabilityRequest,
+                    types::builder::PortabilityRequest,
+                ) -> types::builder::PortabilityRequest,
         {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2/portorders/portability`
+        #[doc = "Sends a `POST` request to `/v2/portorders/portability`"]
         pub async fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::PortabilityResultDocument>,
-            Error<types::ErrorDocument>,
-        > {
+        ) -> Result<ResponseValue<types::PortabilityResultDocument>, Error<types::ErrorDocument>>
+        {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| {
-                    types::PortabilityRequest::try_from(v).map_err(|e| e.to_string())
-                })
+                .and_then(|v| types::PortabilityRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/portorders/portability", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19686,83 +15327,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                415u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
-    /**Builder for [`Client::list_port_orders`]
-
-[`Client::list_port_orders`]: super::Client::list_port_orders*/
+    #[doc = "Builder for [`Client::list_port_orders`]\n\n[`Client::list_port_orders`]: super::Client::list_port_orders"]
     #[derive(Debug, Clone)]
     pub struct ListPortOrders<'a> {
         client: &'a super::Client,
@@ -19781,13 +15380,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
-                        .to_string()
-                });
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
             self
         }
         pub fn offset<V>(mut self, value: V) -> Self
@@ -19800,22 +15395,23 @@ pub mod builder {
                 .map_err(|_| "conversion to `i32` for offset failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v2/portorders`
+        #[doc = "Sends a `GET` request to `/v2/portorders`"]
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PortOrderList>, Error<types::ErrorDocument>> {
-            let Self { client, limit, offset } = self;
+            let Self {
+                client,
+                limit,
+                offset,
+            } = self;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2/portorders", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19837,61 +15433,33 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                405u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
 }
-/// Items consumers will typically use such as the Client.
+#[doc = r" Items consumers will typically use such as the Client."]
 pub mod prelude {
     pub use self::super::Client;
 }
@@ -20405,62 +15973,99 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
 /// Open enums: every server-chosen enum of the spec, keeping unknown values.
 pub mod open_enums {
     crate::open_enum!(
-        #[doc =
-        " Kind of inbound voice route, lower case; `sip-reg` is the built-in route to registered SIP devices that new numbers start with."]
-        RouteType { Host = "host", Number = "number", Uri = "uri", SipReg = "sip-reg", }
-    );
+        #[doc = " Kind of inbound voice route, lower case; `sip-reg` is the built-in route to registered SIP devices that new numbers start with."]
+        RouteType {
+        Host = "host",
+        Number = "number",
+        Uri = "uri",
+        SipReg = "sip-reg",
+    });
     crate::open_enum!(
-        #[doc =
-        " Kind of phone number; the union of the published spec (`standard`, `tollfree`, `inum`) and the docs and examples (`longcode`, `toll-free`)."]
-        NumberType { Standard = "standard", Longcode = "longcode", TollFree =
-        "toll-free", Tollfree = "tollfree", Inum = "inum", }
-    );
+        #[doc = " Kind of phone number; the union of the published spec (`standard`, `tollfree`, `inum`) and the docs and examples (`longcode`, `toll-free`)."]
+        NumberType {
+        Standard = "standard",
+        Longcode = "longcode",
+        TollFree = "toll-free",
+        Tollfree = "tollfree",
+        Inum = "inum",
+    });
     crate::open_enum!(
         #[doc = " Number-type filter of the purchasable-number search (docs only)."]
-        AvailableNumberType { TollFree = "toll-free", Longcode = "longcode", }
-    );
+        AvailableNumberType {
+        TollFree = "toll-free",
+        Longcode = "longcode",
+    });
     crate::open_enum!(
-        #[doc =
-        " Sort field of the purchasable-number search; `number`, `value` and `tn` all sort by the number itself (a `,asc` or `,desc` suffix goes through as an unknown value)."]
-        SearchOrderBy { MonthlyCost = "monthly_cost", IsoCountry = "iso_country",
-        NumberType = "number_type", State = "state", RateCenter = "rate_center", Number =
-        "number", Value = "value", Tn = "tn", }
-    );
+        #[doc = " Sort field of the purchasable-number search; `number`, `value` and `tn` all sort by the number itself (a `,asc` or `,desc` suffix goes through as an unknown value)."]
+        SearchOrderBy {
+        MonthlyCost = "monthly_cost",
+        IsoCountry = "iso_country",
+        NumberType = "number_type",
+        State = "state",
+        RateCenter = "rate_center",
+        Number = "number",
+        Value = "value",
+        Tn = "tn",
+    });
     crate::open_enum!(
-        #[doc =
-        " Whether Flowroute received the message (`inbound`) or sent it for you (`outbound`)."]
-        MessageDirection { Inbound = "inbound", Outbound = "outbound", }
-    );
+        #[doc = " Whether Flowroute received the message (`inbound`) or sent it for you (`outbound`)."]
+        MessageDirection {
+        Inbound = "inbound",
+        Outbound = "outbound",
+    });
     crate::open_enum!(
         #[doc = " The kind of Flowroute number that sent or received the message."]
-        MessageType { Longcode = "longcode", TollFree = "toll-free", }
-    );
+        MessageType {
+        Longcode = "longcode",
+        TollFree = "toll-free",
+    });
     crate::open_enum!(
-        #[doc =
-        " Which messaging notifications a callback URL receives: inbound SMS, inbound MMS, SMS or MMS delivery receipts, or `dlr_callback`, the older name for SMS delivery receipts (deprecated by the v2.1 docs, still honoured, and the only type the official SDKs use)."]
-        CallbackType { SmsCallback = "sms_callback", MmsCallback = "mms_callback",
-        SmsDlrCallback = "sms_dlr_callback", MmsDlrCallback = "mms_dlr_callback",
-        DlrCallback = "dlr_callback", }
-    );
+        #[doc = " Which messaging notifications a callback URL receives: inbound SMS, inbound MMS, SMS or MMS delivery receipts, or `dlr_callback`, the older name for SMS delivery receipts (deprecated by the v2.1 docs, still honoured, and the only type the official SDKs use)."]
+        CallbackType {
+        SmsCallback = "sms_callback",
+        MmsCallback = "mms_callback",
+        SmsDlrCallback = "sms_dlr_callback",
+        MmsDlrCallback = "mms_dlr_callback",
+        DlrCallback = "dlr_callback",
+    });
     crate::open_enum!(
-        #[doc =
-        " Where a CDR export stands; only a `completed` export has a download URL."]
-        CdrExportStatus { Processing = "processing", Completed = "completed", Failed =
-        "failed", }
-    );
+        #[doc = " Where a CDR export stands; only a `completed` export has a download URL."]
+        CdrExportStatus {
+        Processing = "processing",
+        Completed = "completed",
+        Failed = "failed",
+    });
     crate::open_enum!(
-        #[doc =
-        " Kind of secondary unit in an E911 address (suite, floor, …); Flowroute accepts any letter case on input."]
-        E911AddressType { Apartment = "Apartment", Basement = "Basement", Building =
-        "Building", Department = "Department", Floor = "Floor", Front = "Front", Key =
-        "Key", Lobby = "Lobby", Lot = "Lot", Lower = "Lower", Office = "Office",
-        Penthouse = "Penthouse", Pier = "Pier", Rear = "Rear", Room = "Room", Side =
-        "Side", Slip = "Slip", Space = "Space", Stop = "Stop", Suite = "Suite", Trailer =
-        "Trailer", Unit = "Unit", Upper = "Upper", }
-    );
+        #[doc = " Kind of secondary unit in an E911 address (suite, floor, …); Flowroute accepts any letter case on input."]
+        E911AddressType {
+        Apartment = "Apartment",
+        Basement = "Basement",
+        Building = "Building",
+        Department = "Department",
+        Floor = "Floor",
+        Front = "Front",
+        Key = "Key",
+        Lobby = "Lobby",
+        Lot = "Lot",
+        Lower = "Lower",
+        Office = "Office",
+        Penthouse = "Penthouse",
+        Pier = "Pier",
+        Rear = "Rear",
+        Room = "Room",
+        Side = "Side",
+        Slip = "Slip",
+        Space = "Space",
+        Stop = "Stop",
+        Suite = "Suite",
+        Trailer = "Trailer",
+        Unit = "Unit",
+        Upper = "Upper",
+    });
     crate::open_enum!(
-        #[doc =
-        " Country of an E911 address as a two-letter upper-case code, United States or Canada."]
-        E911Country { Us = "US", Ca = "CA", }
-    );
+        #[doc = " Country of an E911 address as a two-letter upper-case code, United States or Canada."]
+        E911Country {
+        Us = "US",
+        Ca = "CA",
+    });
 }

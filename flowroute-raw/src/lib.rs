@@ -78,9 +78,13 @@ pub use generated::*;
 mod example_check;
 
 #[cfg(test)]
+#[path = "../build/rustfmt.rs"]
+mod rustfmt;
+
+#[cfg(test)]
 mod snapshot {
     /// The committed review copy must be exactly what the build script produced
-    /// from the committed spec; `cargo xtask regen` rewrites it.
+    /// from the committed spec, through rustfmt; `cargo xtask regen` rewrites it.
     ///
     /// The copy is read at run time, not included, because the published
     /// package leaves it out (it is for review): the test then has nothing to
@@ -99,7 +103,8 @@ mod snapshot {
                 return;
             }
         };
-        let fresh = include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+        let fresh =
+            super::rustfmt::format(include_str!(concat!(env!("OUT_DIR"), "/codegen.rs"))).unwrap();
         if fresh != committed {
             let line = fresh
                 .lines()

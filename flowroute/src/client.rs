@@ -351,12 +351,14 @@ impl ClientBuilder {
             // The per-attempt timeout is set on each request, within the deadline.
             // Flowroute documents no redirects; following one would re-send
             // the body elsewhere, and a Referer would leak the path.
-            None => reqwest::Client::builder()
-                .connect_timeout(connect_timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .referer(false)
-                .build()
-                .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
+            None => with_tls(
+                reqwest::Client::builder()
+                    .connect_timeout(connect_timeout)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .referer(false),
+            )?
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
         };
         let settings = Settings {
             retry: self.retry.unwrap_or_default(),
@@ -403,6 +405,39 @@ impl fmt::Debug for ClientBuilder {
 }
 
 /// Enough of an access key to tell two apart in a log, not enough to use it.
+/// The `rustls` feature alone: rustls with ring, given to this client only.
+/// reqwest's `rustls-no-provider` otherwise looks for a process-wide provider
+/// (and panics without one); installing ring process-wide would decide for the
+/// whole program. The settings are reqwest's own for rustls: TLS 1.2 and 1.3,
+/// the platform's verifier, HTTP/1.1 by ALPN (reqwest's `http2` is off).
+#[cfg(all(
+    feature = "rustls",
+    not(feature = "rustls-aws-lc-rs"),
+    not(feature = "native-tls")
+))]
+fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+    use rustls_platform_verifier::BuilderVerifierExt as _;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_platform_verifier())
+        .map_err(|e| Error::config(format!("cannot set up TLS: {e}")))?
+        .with_no_client_auth();
+    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(builder.tls_backend_preconfigured(tls))
+}
+
+/// `rustls-aws-lc-rs` or `native-tls` (or no TLS at all): reqwest's default
+/// backend for the features it was built with.
+#[cfg(not(all(
+    feature = "rustls",
+    not(feature = "rustls-aws-lc-rs"),
+    not(feature = "native-tls")
+)))]
+fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+    Ok(builder)
+}
+
 fn key_prefix(key: &str) -> String {
     let prefix: String = key.chars().take(4).collect();
     format!("{prefix}…")

@@ -16,6 +16,8 @@
 //! [`webhooks::InboundMessage`]: crate::webhooks::InboundMessage
 //! [`webhooks::DeliveryReceiptEvent`]: crate::webhooks::DeliveryReceiptEvent
 //! [`Client::raw`]: crate::Client::raw
+//! [`ClientBuilder::http_client`]: crate::ClientBuilder::http_client
+//! [`ClientBuilder::max_response_bytes`]: crate::ClientBuilder::max_response_bytes
 // Only with the feature do these items exist; without it the README's docs.rs
 // links stand.
 #![cfg_attr(

@@ -7,8 +7,7 @@ use std::{fs, path::Path};
 
 pub fn run(root: &Path, upstream: &[&str]) -> Result<(), String> {
     let text = fs::read_to_string(root.join(SPEC)).map_err(|e| format!("{SPEC}: {e}"))?;
-    let doc = lint::parse(&text)?;
-    let ops = lint::operations(&doc).map_err(|p| p.join("\n"))?;
+    let ops = lint::operations(&crate::parse_yaml(&text)?).map_err(|p| p.join("\n"))?;
     let wrapper = wrapper_source(&root.join("flowroute/src"))?;
     let unwrapped: Vec<&lint::Operation> =
         ops.iter().filter(|op| !wraps(&wrapper, &op.id)).collect();
@@ -25,6 +24,7 @@ pub fn run(root: &Path, upstream: &[&str]) -> Result<(), String> {
         .iter()
         .map(|op| (op.method.clone(), shape(&op.path)))
         .collect();
+    let doc = serde_yaml_ng::from_str::<Value>(&text).map_err(|e| format!("{SPEC}: {e}"))?;
     let explained = not_modelled(&doc);
     let mut missing = 0;
     for file in upstream {

@@ -38,7 +38,7 @@ components:
 "##;
 
 fn problems(spec: &str) -> Vec<String> {
-    lint::lint(&lint::parse(spec).expect("valid YAML"))
+    lint::lint(&crate::parse_yaml(spec).expect("valid YAML"))
 }
 
 fn one_problem(spec: &str) -> String {
@@ -82,7 +82,7 @@ fn a_duplicate_schema_name_is_a_yaml_error_naming_the_key() {
         "    ErrorDocument: {type: object}\n",
         "    ErrorDocument: {type: object}\n    Route: {type: object}\n",
     );
-    let err = lint::parse(&spec).unwrap_err();
+    let err = crate::parse_yaml(&spec).unwrap_err();
     assert!(err.contains("duplicate") && err.contains("Route"), "{err}");
 }
 
@@ -203,7 +203,7 @@ fn wire_values_become_rust_variant_names() {
 
 #[test]
 fn operations_are_listed_with_their_wire_media_types() {
-    let doc = lint::parse(GOOD).unwrap();
+    let doc = crate::parse_yaml(GOOD).unwrap();
     let ops = lint::operations(&doc).unwrap();
     assert_eq!(ops.len(), 1);
     assert_eq!(ops[0].id, "update_a_voice_route");
@@ -258,7 +258,7 @@ fn read_on_a_method_other_than_get_needs_a_reason() {
         "      x-retry-class: read\n      x-read-only-because: it only checks the route\n",
     );
     assert_eq!(problems(&confirmed), Vec::<String>::new());
-    let ops = lint::operations(&lint::parse(&confirmed).unwrap()).unwrap();
+    let ops = lint::operations(&crate::parse_yaml(&confirmed).unwrap()).unwrap();
     assert_eq!(ops[0].retry_class, "read");
 }
 
@@ -298,12 +298,12 @@ fn a_list_is_an_operation_with_limit_and_offset_and_its_maximum_is_the_limits() 
         PAGED,
     );
     assert_eq!(problems(&list), Vec::<String>::new());
-    let ops = lint::operations(&lint::parse(&list).unwrap()).unwrap();
+    let ops = lint::operations(&crate::parse_yaml(&list).unwrap()).unwrap();
     assert!(ops[0].paged);
     assert_eq!(ops[0].page_size_max, Some(400));
 
     let unbounded = list.replace(", maximum: 400", "");
-    let ops = lint::operations(&lint::parse(&unbounded).unwrap()).unwrap();
+    let ops = lint::operations(&crate::parse_yaml(&unbounded).unwrap()).unwrap();
     assert!(ops[0].paged);
     assert_eq!(ops[0].page_size_max, None);
 }

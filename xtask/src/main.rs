@@ -1,13 +1,17 @@
 //! Maintainer tasks: `cargo xtask regen [--check]`, `cargo xtask check-wrapper`,
-//! `cargo xtask check-snippets`, `cargo xtask lint FILE` and
-//! `cargo xtask drift [UPSTREAM_SPEC…]`.
+//! `cargo xtask check-snippets`, `cargo xtask lint FILE`,
+//! `cargo xtask drift [UPSTREAM_SPEC…]` and
+//! `cargo xtask build-cost [--baseline REV] [--rounds N]`.
 //!
 //! xtask never links progenitor (the generator would compile twice); generation
 //! happens only in `flowroute-raw/build.rs`, and xtask collects its output.
 
 #[path = "../../flowroute-raw/build/lint.rs"]
 mod lint;
+#[path = "../../flowroute-raw/build/rustfmt.rs"]
+mod rustfmt;
 
+mod build_cost;
 mod diff;
 mod drift;
 #[cfg(test)]
@@ -27,7 +31,11 @@ const USAGE: &str = "usage:
                                (flowroute, flowroute-sim and tokio only), naming failures
   cargo xtask lint FILE        run the spec lint (what build.rs checks) on any OpenAPI file
   cargo xtask drift [SPEC…]    list spec operations the flowroute crate does not wrap, and
-                               operations of the given upstream specs missing from ours";
+                               operations of the given upstream specs missing from ours
+  cargo xtask build-cost [--baseline REV] [--rounds N]
+                               clean-build a one-line flowroute consumer beside the same at
+                               REV (default a59bd69) and a reqwest+serde+tokio one; print
+                               the README's build-cost tables (needs ~3 GB under $TMPDIR)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,6 +52,7 @@ fn main() -> ExitCode {
         ["check-snippets"] => snippets::run(&root),
         ["drift", upstream @ ..] => drift::run(&root, upstream),
         ["lint", file] => lint_file(file),
+        ["build-cost", rest @ ..] => build_cost::run(&root, rest),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -57,13 +66,21 @@ fn main() -> ExitCode {
 
 fn lint_file(file: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
-    let problems = lint::lint(&lint::parse(&text)?);
+    let problems = lint::lint(&parse_yaml(&text)?);
     if problems.is_empty() {
         println!("{file}: no problems");
         Ok(())
     } else {
         Err(format!("{file}:\n  {}", problems.join("\n  ")))
     }
+}
+
+/// Reads an OpenAPI YAML document as the lint's JSON value; YAML errors (a
+/// duplicate key among them) name their position.
+fn parse_yaml(text: &str) -> Result<serde_json::Value, String> {
+    let yaml: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(text).map_err(|e| format!("spec is not valid YAML: {e}"))?;
+    serde_json::to_value(&yaml).map_err(|e| format!("spec has no JSON form: {e}"))
 }
 
 fn workspace_root() -> PathBuf {

@@ -1,7 +1,8 @@
-//! `cargo xtask regen [--check]`: the spec copy inside flowroute-raw and the
-//! committed snapshot of the generated code, both derived from `openapi/`.
+//! `cargo xtask regen [--check]`: the spec copies inside flowroute-raw (YAML to
+//! read, JSON for build.rs) and the committed snapshot of the generated code,
+//! all derived from `openapi/`.
 
-use crate::{diff, lint};
+use crate::{diff, lint, rustfmt};
 use std::{
     fs,
     path::{Path, PathBuf},
@@ -17,17 +18,22 @@ pub enum Mode {
 
 pub const SPEC: &str = "openapi/flowroute.yaml";
 pub const SPEC_COPY: &str = "flowroute-raw/openapi.yaml";
+/// What build.rs reads: JSON needs no YAML parser in every user's build.
+pub const SPEC_JSON: &str = "flowroute-raw/openapi.json";
 pub const SNAPSHOT: &str = "flowroute-raw/generated/flowroute.rs";
 
 pub fn run(root: &Path, mode: Mode) -> Result<(), String> {
     let spec = read(&root.join(SPEC))?;
-    let doc = lint::parse(&spec)?;
+    let doc = crate::parse_yaml(&spec)?;
     let problems = lint::lint(&doc);
     if !problems.is_empty() {
         return Err(format!("{SPEC}:\n  {}", problems.join("\n  ")));
     }
     let mut stale = Vec::new();
     if let Some(d) = sync(root, SPEC_COPY, &spec, mode)? {
+        stale.push(d);
+    }
+    if let Some(d) = sync(root, SPEC_JSON, &json_copy(&spec)?, mode)? {
         stale.push(d);
     }
     // The build script reads the copy; in check mode a stale copy means the
@@ -44,11 +50,11 @@ pub fn run(root: &Path, mode: Mode) -> Result<(), String> {
             stale.join("\n")
         )),
         (Mode::Write, _) => {
-            println!("regenerated {SPEC_COPY} and {SNAPSHOT}");
+            println!("regenerated {SPEC_COPY}, {SPEC_JSON} and {SNAPSHOT}");
             Ok(())
         }
         (Mode::Check, true) => {
-            println!("up to date: {SPEC_COPY}, {SNAPSHOT}");
+            println!("up to date: {SPEC_COPY}, {SPEC_JSON}, {SNAPSHOT}");
             Ok(())
         }
     }
@@ -70,6 +76,17 @@ pub fn sync(root: &Path, rel: &str, fresh: &str, mode: Mode) -> Result<Option<St
             Ok(None)
         }
     }
+}
+
+/// The spec as pretty JSON, in the YAML's order (serialising the YAML value
+/// keeps its order; status-code keys become strings, as JSON requires).
+pub fn json_copy(spec: &str) -> Result<String, String> {
+    let yaml: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(spec).map_err(|e| format!("{SPEC}: {e}"))?;
+    let mut json =
+        serde_json::to_string_pretty(&yaml).map_err(|e| format!("{SPEC} has no JSON form: {e}"))?;
+    json.push('\n');
+    Ok(json)
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -96,7 +113,7 @@ fn generate(root: &Path) -> Result<String, String> {
     let out_dir = out_dir_of_raw(&stdout).ok_or_else(|| {
         "flowroute-raw's build script did not run to completion (see the errors above)".to_string()
     })?;
-    read(&out_dir.join("codegen.rs"))
+    rustfmt::format(&read(&out_dir.join("codegen.rs"))?)
 }
 
 /// The `out_dir` of flowroute-raw from cargo's JSON messages.
@@ -128,6 +145,17 @@ mod tests {
         let spec = read(&root.join(SPEC)).unwrap();
         assert_eq!(
             sync(&root, SPEC_COPY, &spec, Mode::Check).unwrap(),
+            None,
+            "run `cargo xtask regen`"
+        );
+    }
+
+    #[test]
+    fn committed_json_copy_matches_the_spec() {
+        let root = workspace();
+        let spec = read(&root.join(SPEC)).unwrap();
+        assert_eq!(
+            sync(&root, SPEC_JSON, &json_copy(&spec).unwrap(), Mode::Check).unwrap(),
             None,
             "run `cargo xtask regen`"
         );

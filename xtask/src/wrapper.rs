@@ -35,7 +35,7 @@ pub fn run(root: &Path) -> Result<(), String> {
 /// The number of lists when the spec and the wrapper's source agree, else
 /// every disagreement, one line each.
 pub fn check(spec: &str, wrapper_source: &str) -> Result<usize, Vec<String>> {
-    let doc = lint::parse(spec).map_err(|e| vec![e])?;
+    let doc = crate::parse_yaml(spec).map_err(|e| vec![e])?;
     let ops = lint::operations(&doc)?;
     let declared = declarations(wrapper_source);
     let mut problems = Vec::new();
