@@ -65,22 +65,21 @@ impl Client {
     }
 
     fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Client, Error> {
-        let mut builder = Client::builder().credentials(
-            var(ENV_ACCESS_KEY).unwrap_or_default(),
-            var(ENV_SECRET_KEY).unwrap_or_default(),
-        );
-        if let Some(url) = var(ENV_BASE_URL).filter(|u| !u.trim().is_empty()) {
-            builder = builder.base_url(url);
-        }
-        let missing: Vec<&str> = [ENV_ACCESS_KEY, ENV_SECRET_KEY]
+        let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let (access_key, secret_key) = (set(ENV_ACCESS_KEY), set(ENV_SECRET_KEY));
+        let missing: Vec<&str> = [(ENV_ACCESS_KEY, &access_key), (ENV_SECRET_KEY, &secret_key)]
             .into_iter()
-            .filter(|name| var(name).is_none_or(|v| v.trim().is_empty()))
+            .filter_map(|(name, value)| value.is_none().then_some(name))
             .collect();
-        if !missing.is_empty() {
+        let (Some(access_key), Some(secret_key)) = (access_key, secret_key) else {
             return Err(Error::config(format!(
                 "{} not set; Client::from_env needs {ENV_ACCESS_KEY} and {ENV_SECRET_KEY} (Manage › Preferences › API Control)",
                 missing.join(" and ")
             )));
+        };
+        let mut builder = Client::builder().credentials(access_key, secret_key);
+        if let Some(url) = set(ENV_BASE_URL) {
+            builder = builder.base_url(url);
         }
         builder.build()
     }

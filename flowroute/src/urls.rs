@@ -9,19 +9,19 @@ use std::net::IpAddr;
 /// Flowroute can fetch from or POST to, and returns it trimmed.
 pub(crate) fn http_url(field: &'static str, url: &str) -> Result<String, Error> {
     let url = url.trim();
-    let shown = redacted(url);
     match Url::parse(url) {
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(url.to_string()),
         Ok(parsed) => Err(Error::invalid_input(
             field,
             format!(
-                "`{shown}` has scheme `{}`; use http or https",
+                "`{}` has scheme `{}`; use http or https",
+                redacted(url),
                 parsed.scheme()
             ),
         )),
         Err(e) => Err(Error::invalid_input(
             field,
-            format!("`{shown}` is not an absolute http(s) URL: {e}"),
+            format!("`{}` is not an absolute http(s) URL: {e}", redacted(url)),
         )),
     }
 }
