@@ -21,6 +21,10 @@ pub const MEDIA_TYPES: &[&str] = &["application/vnd.api+json", "application/json
 /// `info.description` says what each means.
 pub const RETRY_CLASSES: &[&str] = &["read", "idempotent", "not-idempotent", "never"];
 
+/// The values of `x-rate-limit`, which only the operations counted against a
+/// documented rate limit carry.
+pub const RATE_LIMITS: &[&str] = &["message-send"];
+
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -43,6 +47,8 @@ pub struct Operation {
     pub response_media_type: String,
     /// `x-retry-class`, one of [`RETRY_CLASSES`].
     pub retry_class: String,
+    /// `x-rate-limit`, one of [`RATE_LIMITS`], if any.
+    pub rate_limit: Option<String>,
     /// Whether it is a list: it takes `limit` and `offset` query parameters.
     pub paged: bool,
     /// The `maximum` of a list's `limit`, `None` where none is documented.
@@ -139,6 +145,7 @@ fn operations_checked(doc: &Value, problems: &mut Vec<String>) -> Vec<Operation>
             let request_media_type = request_media_type(doc, op, &name, problems);
             let response_media_type = responses(doc, op, &name, problems);
             let retry_class = retry_class(op, &method.to_uppercase(), &name, problems);
+            let rate_limit = rate_limit(op, &method.to_uppercase(), &name, problems);
             let (paged, page_size_max) =
                 paging(doc, path_params, op.get("parameters"), &name, problems);
             ops.push(Operation {
@@ -149,6 +156,7 @@ fn operations_checked(doc: &Value, problems: &mut Vec<String>) -> Vec<Operation>
                 request_media_type,
                 response_media_type,
                 retry_class,
+                rate_limit,
                 paged,
                 page_size_max,
             });
@@ -198,6 +206,28 @@ fn retry_class(op: &Value, method: &str, name: &str, problems: &mut Vec<String>)
         ));
     }
     class.to_string()
+}
+
+/// The operation's `x-rate-limit`, when it has one. A message is only ever
+/// sent with a POST; the limiter reads the body to tell SMS from MMS.
+fn rate_limit(op: &Value, method: &str, name: &str, problems: &mut Vec<String>) -> Option<String> {
+    match op.get("x-rate-limit")? {
+        Value::String(l) if RATE_LIMITS.contains(&l.as_str()) => {
+            if method != "POST" {
+                problems.push(format!(
+                    "{name}: `x-rate-limit: {l}` on a {method}; only a POST sends a message"
+                ));
+            }
+            Some(l.clone())
+        }
+        other => {
+            problems.push(format!(
+                "{name}: `x-rate-limit: {}` is not one of {RATE_LIMITS:?}",
+                show(other)
+            ));
+            None
+        }
+    }
 }
 
 /// Whether the operation is a list, and the `maximum` of its `limit`.

@@ -104,7 +104,7 @@ pub fn tables(operations: &[Operation], enums: &[OpenEnum]) -> String {
         };
         let _ = writeln!(
             s,
-            "crate::OperationSpec {{ id: {:?}, method: {:?}, path: {:?}, tag: {:?}, content_type: {:?}, accept: {:?}, retry: crate::RetryClass::{}, paging: {paging} }},",
+            "crate::OperationSpec {{ id: {:?}, method: {:?}, path: {:?}, tag: {:?}, content_type: {:?}, accept: {:?}, retry: crate::RetryClass::{}, rate_limit: crate::RateLimit::{}, paging: {paging} }},",
             op.id,
             op.method,
             op.path,
@@ -112,6 +112,7 @@ pub fn tables(operations: &[Operation], enums: &[OpenEnum]) -> String {
             op.request_media_type,
             op.response_media_type,
             lint::variant_ident(&op.retry_class),
+            lint::variant_ident(op.rate_limit.as_deref().unwrap_or("general")),
         );
     }
     s.push_str("];\n");

@@ -596,9 +596,8 @@ pub mod types {
         #[doc = "1 for the hand-over to the carrier, 2 for what happened after."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub level: ::std::option::Option<i32>,
-        #[doc = "The receipt's state in words (for example `message buffered`, `smsc submit`); free text."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<crate::open_enums::MessageStatus>,
         #[doc = "Flowroute's delivery-receipt code (e.g. 1003, \"Message accepted by Carrier\").\nLeft without a type on purpose: MDR examples send it as an integer or null,\nthe published spec says integer, the DLR webhook docs say string; any JSON\nvalue is accepted.\n"]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_code: ::std::option::Option<::serde_json::Value>,
@@ -1123,7 +1122,7 @@ pub mod types {
             Default::default()
         }
     }
-    #[doc = "What Flowroute recorded about a message. Types follow the examples where they\ncontradict the published spec: `amount_display` is a formatted string such as\n`\"$0.0040\"` although the spec and docs call it a number (float). `status` is\nfree text (`delivered`, `message buffered`, and an empty string for inbound MMS),\nnot an enum. The example is the attributes of the inbound-SMS webhook as the\nFlowroute's webhook docs illustrate it.\n"]
+    #[doc = "What Flowroute recorded about a message. Types follow the examples where they\ncontradict the published spec: `amount_display` is a formatted string such as\n`\"$0.0040\"` although the spec and docs call it a number (float). `status` is\nfree text in the docs (`delivered`, `message buffered`, and an empty string for\ninbound MMS), so it is an open enum (`MessageStatus`). The example is the attributes of the inbound-SMS webhook as the\nFlowroute's webhook docs illustrate it.\n"]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MdrAttributes {
         #[doc = "The charge, formatted in US dollars (for example `$0.0040`)."]
@@ -1157,9 +1156,8 @@ pub mod types {
         #[doc = "Pricing of the message, sent by Messages v2.2 (community Go client); kept open."]
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub price_details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        #[doc = "Last known state in words, e.g. `delivered` or `message buffered`; empty when not applicable."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::option::Option<crate::open_enums::MessageStatus>,
         #[doc = "When Flowroute received or sent the message, UTC (for example `2017-12-22T01:52:39.39Z`)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -3922,7 +3920,7 @@ pub mod types {
         pub struct DeliveryReceipt {
             level: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
             status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::open_enums::MessageStatus>,
                 ::std::string::String,
             >,
             status_code: ::std::result::Result<
@@ -3962,7 +3960,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::open_enums::MessageStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -6243,7 +6241,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::open_enums::MessageStatus>,
                 ::std::string::String,
             >,
             timestamp: ::std::result::Result<
@@ -6394,7 +6392,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::open_enums::MessageStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -9955,7 +9953,7 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-#[doc = "Client for Flowroute API\n\nOur transcription of the Flowroute REST API (Numbers v2, Messages v2.1, E911,\nCNAM, porting, CDR exports), written for the flowroute-rs SDK from Flowroute's\ndeveloper documentation, its official SDKs and their published (incomplete)\nspecs. Where those sources contradict each other, the choice made here and its\nreason are written in the description of the operation or schema concerned.\n\nAuthentication is HTTP Basic on every request: the API access key is the user\nname, the secret key the password.\n\nBodies are JSON. Flowroute documents `application/vnd.api+json` (JSON:API) for\nnumbers, routes, messages, E911, CNAM and CDR requests and responses, and\n`application/json` for porting; each operation declares the one documented.\n\nLists page with `limit` (page size) and `offset` (items skipped). A page's\n`links.next` is present when there is more and absent on the last page.\n\nPer-operation facts the SDK reads from this file (the build turns them into\nthe table `flowroute_raw::OPERATIONS`, and the `flowroute` crate has no other\ncopy of them):\n- `x-retry-class`, on every operation: `read` changes nothing on the account\n  (every GET, and a POST only when `x-read-only-because` says why it changes\n  nothing); `idempotent` has the same effect however often it runs;\n  `not-idempotent` would be done twice, or fail confusingly, if repeated after\n  Flowroute processed it; `never` could send a message or buy a number twice,\n  so the SDK never repeats it by itself. Where the class is not obvious from\n  the method, the description says why.\n- A list is an operation with `limit` and `offset` query parameters; its\n  page-size maximum is the `maximum` of its `limit` schema, absent where\n  Flowroute documents none.\n\nError statuses carry a JSON:API error document. Flowroute documents 400, 401,\n403, 404, 405, 415, 422, 429, 500 and 503 for the API as a whole (409 in an\nolder draft), so every operation lists the statuses that can apply to it.\n\n\nVersion: 2.0.0-flowroute-rs.1"]
+#[doc = "Client for Flowroute API\n\nOur transcription of the Flowroute REST API (Numbers v2, Messages v2.1, E911,\nCNAM, porting, CDR exports), written for the flowroute-rs SDK from Flowroute's\ndeveloper documentation, its official SDKs and their published (incomplete)\nspecs. Where those sources contradict each other, the choice made here and its\nreason are written in the description of the operation or schema concerned.\n\nAuthentication is HTTP Basic on every request: the API access key is the user\nname, the secret key the password.\n\nBodies are JSON. Flowroute documents `application/vnd.api+json` (JSON:API) for\nnumbers, routes, messages, E911, CNAM and CDR requests and responses, and\n`application/json` for porting; each operation declares the one documented.\n\nLists page with `limit` (page size) and `offset` (items skipped). A page's\n`links.next` is present when there is more and absent on the last page.\n\nPer-operation facts the SDK reads from this file (the build turns them into\nthe table `flowroute_raw::OPERATIONS`, and the `flowroute` crate has no other\ncopy of them):\n- `x-retry-class`, on every operation: `read` changes nothing on the account\n  (every GET, and a POST only when `x-read-only-because` says why it changes\n  nothing); `idempotent` has the same effect however often it runs;\n  `not-idempotent` would be done twice, or fail confusingly, if repeated after\n  Flowroute processed it; `never` could send a message or buy a number twice,\n  so the SDK never repeats it by itself. Where the class is not obvious from\n  the method, the description says why.\n- `x-rate-limit: message-send`, on the operations that send a message: they\n  count against Flowroute's documented sending limits (5 SMS and 1 MMS a\n  second per access key; an MMS is a send with media or `is_mms`), which the\n  SDK's client-side limiter keeps to. Other operations have no documented\n  figure (\"check with your sales representative\") and no `x-rate-limit`.\n- A list is an operation with `limit` and `offset` query parameters; its\n  page-size maximum is the `maximum` of its `limit` schema, absent where\n  Flowroute documents none.\n\nError statuses carry a JSON:API error document. Flowroute documents 400, 401,\n403, 404, 405, 415, 422, 429, 500 and 503 for the API as a whole (409 in an\nolder draft), so every operation lists the statuses that can apply to it.\n\n\nVersion: 2.0.0-flowroute-rs.1"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -15473,6 +15471,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: Some(crate::Paging {
             page_size_max: Some(200),
         }),
@@ -15485,6 +15484,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: Some(crate::Paging {
             page_size_max: Some(200),
         }),
@@ -15497,6 +15497,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: Some(crate::Paging {
             page_size_max: Some(400),
         }),
@@ -15509,6 +15510,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: Some(crate::Paging {
             page_size_max: Some(200),
         }),
@@ -15521,6 +15523,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: Some(crate::Paging {
             page_size_max: Some(200),
         }),
@@ -15533,6 +15536,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15543,6 +15547,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Never,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15553,6 +15558,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15563,6 +15569,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::NotIdempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15573,6 +15580,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: Some(crate::Paging {
             page_size_max: Some(200),
         }),
@@ -15585,6 +15593,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::NotIdempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15595,6 +15604,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15605,6 +15615,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15615,6 +15626,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::NotIdempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15625,6 +15637,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15635,6 +15648,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15645,6 +15659,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15655,6 +15670,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15665,6 +15681,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Never,
+        rate_limit: crate::RateLimit::MessageSend,
         paging: None,
     },
     crate::OperationSpec {
@@ -15675,6 +15692,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: Some(crate::Paging {
             page_size_max: None,
         }),
@@ -15687,6 +15705,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15697,6 +15716,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15707,6 +15727,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15717,6 +15738,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15727,6 +15749,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15737,6 +15760,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15747,6 +15771,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15757,6 +15782,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: Some(crate::Paging {
             page_size_max: Some(200),
         }),
@@ -15769,6 +15795,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::NotIdempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15779,6 +15806,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15789,6 +15817,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: Some(crate::Paging {
             page_size_max: Some(2000),
         }),
@@ -15801,6 +15830,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::NotIdempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15811,6 +15841,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15821,6 +15852,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15831,6 +15863,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15841,6 +15874,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::NotIdempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15851,6 +15885,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: Some(crate::Paging {
             page_size_max: None,
         }),
@@ -15863,6 +15898,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15873,6 +15909,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15883,6 +15920,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: Some(crate::Paging {
             page_size_max: None,
         }),
@@ -15895,6 +15933,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::NotIdempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15905,6 +15944,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15915,6 +15955,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/vnd.api+json"),
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15925,6 +15966,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::NotIdempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15935,6 +15977,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15945,6 +15988,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/vnd.api+json",
         retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15955,6 +15999,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: Some("application/json"),
         accept: "application/json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: None,
     },
     crate::OperationSpec {
@@ -15965,6 +16010,7 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         content_type: None,
         accept: "application/json",
         retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
         paging: Some(crate::Paging {
             page_size_max: Some(200),
         }),
@@ -16027,6 +16073,16 @@ pub mod open_enums {
         SmsDlrCallback = "sms_dlr_callback",
         MmsDlrCallback = "mms_dlr_callback",
         DlrCallback = "dlr_callback",
+    });
+    crate::open_enum!(
+        #[doc = " A message's or a delivery receipt's state in Flowroute's words. The values are"]
+        #[doc = " the ones the documented examples show (MDR list and lookup, delivery-receipt"]
+        #[doc = " webhook); Flowroute publishes no list, so any other value is kept as sent."]
+        #[doc = " Inbound MMS records carry an empty string, which the SDK reads as \"no status\"."]
+        MessageStatus {
+        Delivered = "delivered",
+        MessageBuffered = "message buffered",
+        SmscSubmit = "smsc submit",
     });
     crate::open_enum!(
         #[doc = " Where a CDR export stands; only a `completed` export has a download URL."]

@@ -39,6 +39,8 @@ pub struct OperationSpec {
     pub accept: &'static str,
     /// Whether a failed request may be sent again (`x-retry-class`).
     pub retry: RetryClass,
+    /// Which documented rate limit the operation counts against (`x-rate-limit`).
+    pub rate_limit: RateLimit,
     /// `Some` for a list, paged with `offset` and `limit`.
     pub paging: Option<Paging>,
 }
@@ -58,6 +60,16 @@ pub enum RetryClass {
     NotIdempotent,
     /// Repeated, it could send a second message or buy a second number.
     Never,
+}
+
+/// Which of Flowroute's documented rate limits an operation counts against,
+/// from its `x-rate-limit` in the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RateLimit {
+    /// No documented figure (no `x-rate-limit`).
+    General,
+    /// A message send: 5 SMS and 1 MMS a second per access key.
+    MessageSend,
 }
 
 /// How a list operation pages.

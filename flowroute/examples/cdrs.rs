@@ -72,7 +72,7 @@ async fn request_export(
     let cdrs = client.cdrs();
     let now = Utc::now();
     let week = CdrFilter::new(now - Duration::days(7), now);
-    let mut export = cdrs.create(week).send().await?;
+    let mut export = cdrs.create(week).await?;
     permit.created(
         &export.id,
         format!("CDR export {} (free; Flowroute expires it)", export.id),

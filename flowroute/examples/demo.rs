@@ -17,7 +17,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::{Target, cheapest, route_host, run_example};
-use flowroute::messages::Message;
+use flowroute::messages::{Message, MessageStatus};
 use flowroute::routes::NewRoute;
 use flowroute::{Client, Error, MessageId, PhoneNumber};
 use std::fmt::Display;
@@ -132,8 +132,8 @@ async fn run(client: Client, target: &Target) -> Result<(), Failure> {
         (None, _) => skipped(4, name, "the search found no number with a price to buy"),
         (Some(_), Err(refused)) => skipped(4, name, refused),
         (Some((candidate, setup, monthly)), Ok(permit)) => {
-            let change = step(name, numbers.purchase(&candidate.number).send().await)?;
-            let bought = change.details.number.number;
+            let change = step(name, numbers.purchase(&candidate.number).await)?;
+            let bought = change.details.attributes.number;
             permit.bought(&bought, setup, monthly);
             done(
                 4,
@@ -165,10 +165,10 @@ async fn run(client: Client, target: &Target) -> Result<(), Failure> {
                 name,
                 format!(
                     "{} in {}, {} (primary route {})",
-                    details.number.number,
-                    details.number.rate_center.as_deref().unwrap_or("?"),
+                    details.attributes.number,
+                    details.attributes.rate_center.as_deref().unwrap_or("?"),
                     details
-                        .number
+                        .attributes
                         .state
                         .as_deref()
                         .unwrap_or("?")
@@ -285,7 +285,7 @@ async fn run(client: Client, target: &Target) -> Result<(), Failure> {
         list(
             page.items
                 .iter()
-                .map(|m| format!("{} {} ({})", m.id, m.direction, m.status)),
+                .map(|m| format!("{} {} ({})", m.id, m.direction, status(&m.status))),
         ),
     );
 
@@ -303,13 +303,20 @@ async fn run(client: Client, target: &Target) -> Result<(), Failure> {
                 name,
                 format!(
                     "{} {} → {}, {}, {cost}",
-                    mdr.id, mdr.from, mdr.to, mdr.status
+                    mdr.id,
+                    mdr.from,
+                    mdr.to,
+                    status(&mdr.status)
                 ),
             );
         }
     }
     println!("\nDone.");
     Ok(())
+}
+
+fn status(status: &Option<MessageStatus>) -> &str {
+    status.as_ref().map_or("no status", MessageStatus::as_str)
 }
 
 fn more(has_next: bool) -> &'static str {

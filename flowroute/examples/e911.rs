@@ -70,7 +70,7 @@ async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::
                 "✓ saved as {}: {} {}, {}",
                 saved.id, saved.street_number, saved.street_name, saved.city
             );
-            let saved = e911s.update(&saved.id).first_name("Minerva").send().await?;
+            let saved = e911s.update(&saved.id).first_name("Minerva").await?;
             println!(
                 "✓ address {} now names {} {}",
                 saved.id, saved.first_name, saved.last_name

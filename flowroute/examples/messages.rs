@@ -77,9 +77,13 @@ async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;
             let mdr = messages.get(&id).await?;
             let cost = mdr.amount_display.unwrap_or_default();
-            println!("✓ the SMS is {} and cost {cost}", mdr.status);
+            let status = mdr
+                .status
+                .as_ref()
+                .map_or("without a status", |s| s.as_str());
+            println!("✓ the SMS is {status} and cost {cost}");
             for dlr in &mdr.delivery_receipts {
-                let status = dlr.status.as_deref().unwrap_or("?");
+                let status = dlr.status.as_ref().map_or("?", |s| s.as_str());
                 println!(
                     "✓ its receipt level {}: {status}",
                     dlr.level.unwrap_or_default()

@@ -63,7 +63,7 @@ async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::
         (Some(_), Err(refused)) => skipped("buying", refused),
         (Some((pick, setup, monthly)), Ok(permit)) => {
             let purchase = numbers.purchase(&pick.number).messaging_enabled(true);
-            let change = purchase.send().await?;
+            let change = purchase.await?;
             permit.bought(&pick.number, setup, monthly);
             let messaging = if change.messaging_provisioning_failed {
                 "could not be enabled"
@@ -78,9 +78,8 @@ async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::
             let renamed = numbers
                 .update(&pick.number)
                 .alias("examples/numbers")
-                .send()
                 .await?;
-            let alias = renamed.details.number.alias.unwrap_or_default();
+            let alias = renamed.details.attributes.alias.unwrap_or_default();
             println!("✓ {} is now called “{alias}”", pick.number);
         }
     }

@@ -86,7 +86,7 @@ async fn create_and_delete(
     }
 
     let alias = format!("front desk {tag}");
-    let renamed = routes.update(&desk.id).alias(&alias).send().await?;
+    let renamed = routes.update(&desk.id).alias(&alias).await?;
     println!("✓ route {} is now “{alias}”", renamed.id);
 
     // Every number on a real account was there before this run: only the

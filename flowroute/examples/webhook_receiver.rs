@@ -147,7 +147,7 @@ async fn converse(
         .number;
     let customer = "12065550123";
     sim.inbound(InboundMessage::sms(customer, ours.as_str(), "Open today?"))?;
-    let reply = Message::sms(ours, customer.parse()?, "Yes, until 6pm.");
+    let reply = Message::sms(ours, customer, "Yes, until 6pm.");
     println!("✓ sent a reply: {}", client.messages().send(reply).await?);
 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -173,7 +173,11 @@ fn describe(event: &Event) -> String {
         }
         Event::DeliveryReceipt(dlr) => {
             let level = dlr.level.unwrap_or_default();
-            format!("✓ receipt {level} for {}: {}", dlr.message_id, dlr.status)
+            format!(
+                "✓ receipt {level} for {}: {}",
+                dlr.message_id,
+                dlr.status.as_ref().map_or("no status", |s| s.as_str())
+            )
         }
         other => format!("✓ another event about {}", other.message_id()),
     }

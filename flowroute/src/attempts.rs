@@ -94,13 +94,19 @@ mod tests {
     }
 
     #[test]
-    fn a_send_is_never_retried_unless_opted_in() {
-        for failure in [
-            Failure::Connect,
-            Failure::Lost,
-            Failure::Status(429),
-            Failure::Status(503),
-        ] {
+    fn a_send_is_retried_after_429_only_unless_opted_in() {
+        let refused = attempt(1, Failure::Status(429));
+        assert!(matches!(
+            decide(
+                &policy(),
+                Idempotency::Never,
+                refused,
+                Duration::ZERO,
+                DEADLINE
+            ),
+            Next::Retry(_)
+        ));
+        for failure in [Failure::Connect, Failure::Lost, Failure::Status(503)] {
             let a = attempt(1, failure);
             assert_eq!(
                 decide(&policy(), Idempotency::Never, a, Duration::ZERO, DEADLINE),

@@ -1,6 +1,7 @@
 //! The client, its builder and its configuration. Credentials live here and
 //! nowhere else; they are never printed.
 
+use crate::limits::{Limiter, RateLimits};
 use crate::{
     error::Error,
     retry::{Clock, RetryPolicy, TokioClock},
@@ -194,6 +195,7 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     reveal_bodies: bool,
     read_only: bool,
+    rate_limits: Option<RateLimits>,
     clock: Option<Arc<dyn Clock>>,
 }
 
@@ -278,6 +280,18 @@ impl ClientBuilder {
         self
     }
 
+    /// How many messages (and other calls) the client sends a second; default
+    /// [`RateLimits::documented`], Flowroute's 5 SMS and 1 MMS a second. All
+    /// clones of the client share the budget. See [`limits`](crate::limits).
+    ///
+    /// # Errors
+    ///
+    /// [`build`](Self::build) refuses a figure of 0 with [`Error::Config`].
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = Some(limits);
+        self
+    }
+
     /// Where backoff waits and deadlines read the time; default [`TokioClock`].
     /// Tests give a fake clock so that retries run instantly.
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
@@ -359,6 +373,9 @@ impl ClientBuilder {
             .build()
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
         };
+        let rate_limits = self.rate_limits.unwrap_or_default();
+        rate_limits.check().map_err(Error::config)?;
+        let clock = self.clock.unwrap_or_else(|| Arc::new(TokioClock));
         let settings = Settings {
             retry: self.retry.unwrap_or_default(),
             request_timeout: self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
@@ -369,7 +386,8 @@ impl ClientBuilder {
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             reveal_bodies: self.reveal_bodies,
             read_only: self.read_only,
-            clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
+            limiter: Arc::new(Limiter::new(rate_limits, clock.clone())),
+            clock,
         };
         let transport = Transport {
             authorization,
@@ -399,6 +417,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("reveal_bodies", &self.reveal_bodies)
             .field("read_only", &self.read_only)
+            .field("rate_limits", &self.rate_limits)
             .finish_non_exhaustive()
     }
 }

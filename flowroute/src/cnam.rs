@@ -9,7 +9,7 @@ use crate::{
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
 use flowroute_raw::types;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Longest caller-ID name Flowroute accepts.
 pub const MAX_CNAM_CHARS: usize = 15;
@@ -22,7 +22,7 @@ const CNAM_SPECIALS: &str = "-_.,@+&'/\"";
 /// Timestamps are kept as Flowroute sends them (`2018-04-16 16:20:32.939166+00:00`,
 /// which is not RFC 3339); [`created_at`](Self::created_at) and
 /// [`approved_at`](Self::approved_at) read them as UTC times.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Cnam {
     /// The record's id.
@@ -113,7 +113,7 @@ fn parse_flowroute_datetime(value: &str) -> Option<DateTime<Utc>> {
 
 /// Flowroute's answer to assigning a CNAM record to a number or removing it:
 /// the change was accepted and reaches the carriers in 5–7 business days.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CnamAssociation {
     /// Flowroute's id of the request (an integer here, unlike other ids);

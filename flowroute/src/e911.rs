@@ -2,6 +2,7 @@
 //! when one of your numbers dials 911, and which number uses which address.
 
 use crate::IntoChecked;
+use crate::awaitable::send_on_await;
 use crate::refusal::FirstRefusal;
 use crate::{
     Client, E911Id, Error, PhoneNumber,
@@ -9,7 +10,7 @@ use crate::{
     transport::call,
 };
 use flowroute_raw::types;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use flowroute_raw::open_enums::{E911AddressType, E911Country};
 
@@ -18,7 +19,7 @@ pub use flowroute_raw::open_enums::{E911AddressType, E911Country};
 ///
 /// Every attribute is text, as Flowroute sends it; an attribute Flowroute
 /// leaves out is an empty string.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct E911Address {
     /// The record's id.
@@ -83,7 +84,7 @@ fn address_type_from_server(value: &str) -> E911AddressType {
 }
 
 /// A phone number to which an E911 address is assigned.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct E911AssignedNumber {
     /// Flowroute's id of the item: sometimes an internal id (such as
@@ -309,12 +310,24 @@ fn check_zip(zip: &str) -> Result<String, Error> {
 /// Changes to an E911 address: only what is set is sent, and Flowroute
 /// validates the resulting address again.
 #[derive(Debug)]
-#[must_use = "nothing is sent until you call send()"]
+#[must_use = "nothing is sent until you `.await` it"]
 pub struct UpdateE911Address {
     client: Client,
     id: Result<E911Id, Error>,
     changes: types::E911AddressUpdate,
     invalid: FirstRefusal,
+}
+
+send_on_await! {
+    /// `.await` sends the update and returns the address as Flowroute now stores it.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when there is no address with this id; the changed
+    /// address is validated again, with the errors of [`validate`](E911s::validate).
+    ///
+    /// Example: [`E911s`](E911s#example).
+    UpdateE911Address => E911Address
 }
 
 impl UpdateE911Address {
@@ -407,15 +420,7 @@ impl UpdateE911Address {
         self
     }
 
-    /// Sends the update and returns the address as Flowroute now stores it.
-    ///
-    /// # Errors
-    ///
-    /// A 404 [`Error::Api`] when there is no address with this id; the changed
-    /// address is validated again, with the errors of [`validate`](E911s::validate).
-    ///
-    /// Example: [`E911s`](E911s#example).
-    pub async fn send(self) -> Result<E911Address, Error> {
+    async fn send(self) -> Result<E911Address, Error> {
         let id = self.id?;
         self.invalid.check()?;
         if self.changes == types::E911AddressUpdate::default() {
@@ -559,7 +564,7 @@ impl E911s {
         Ok(E911Address::from_raw(doc.data))
     }
 
-    /// Changes an address; set what changes, then `send()`.
+    /// Changes an address; set what changes, then `.await` it.
     ///
     /// Example: [`E911s`](E911s#example).
     pub fn update(&self, id: impl IntoChecked<E911Id>) -> UpdateE911Address {

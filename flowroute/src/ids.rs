@@ -8,8 +8,10 @@ use std::{fmt, str::FromStr};
 /// A phone number as Flowroute's v2 APIs write it: E.164 digits without the `+`,
 /// for North American numbers `1NPANXXXXXX` (11 digits).
 ///
-/// Parsing (`parse`, `FromStr`, `TryFrom`) is strict and accepts what people
-/// type for a North American number:
+/// Parsing (`parse`, `FromStr`, `TryFrom`, and every argument taking
+/// [`IntoChecked<PhoneNumber>`](IntoChecked)) is strict. It accepts what people
+/// type for a North American number, and any other E.164 number written with
+/// its leading `+`:
 ///
 /// | input | stored |
 /// |---|---|
@@ -17,10 +19,15 @@ use std::{fmt, str::FromStr};
 /// | `+12065551234` | `12065551234` |
 /// | `2065551234` (10 digits) | `12065551234` |
 /// | `+1 (206) 555-1234`, `206.555.1234` | `12065551234` |
+/// | `+44 20 7946 0958` | `442079460958` |
 ///
-/// It rejects anything else with [`Error::InvalidInput`]: letters, other
-/// lengths, and area codes or exchanges starting with 0 or 1 (impossible in
-/// the North American Numbering Plan).
+/// It rejects anything else with [`Error::InvalidInput`]: letters; North
+/// American numbers of other lengths, or whose area code or exchange starts
+/// with 0 or 1 (impossible in the North American Numbering Plan); and
+/// international numbers whose country code starts with 0 or that are not 7
+/// to 15 digits long (E.164's bounds). An international number needs its `+`:
+/// without it, a mistyped North American number (`20655512345`) would pass
+/// as one from another country.
 ///
 /// Decoding a number *from Flowroute* (serde `Deserialize`) is lenient: the
 /// server is the authority on what numbers exist, so any non-empty string of
@@ -28,8 +35,14 @@ use std::{fmt, str::FromStr};
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PhoneNumber(String);
 
+/// E.164 caps a number at 15 digits, country code included.
+const E164_MAX_DIGITS: usize = 15;
+/// The shortest numbers in service (a few small countries) have 7 digits with
+/// their country code; anything shorter is certainly a typo.
+const E164_MIN_DIGITS: usize = 7;
+
 impl PhoneNumber {
-    /// Parses and normalises a North American number; see the type's docs.
+    /// Parses and normalises a phone number; see the type's docs.
     pub fn parse(input: &str) -> Result<Self, Error> {
         Self::parse_field(input, "phone number")
     }
@@ -51,13 +64,17 @@ impl PhoneNumber {
                 }
             }
         }
+        if trimmed.starts_with('+') && !digits.starts_with('1') {
+            return Self::international(digits, invalid);
+        }
         let national = match digits.len() {
             10 => digits.clone(),
             11 if digits.starts_with('1') => digits[1..].to_string(),
             0 => return Err(invalid("has no digits".into())),
             n => {
                 return Err(invalid(format!(
-                    "has {n} digits; a North American number has 10 (NPANXXXXXX) or 11 starting with 1"
+                    "has {n} digits; a North American number has 10 (NPANXXXXXX) or 11 starting with 1, \
+                     and a number from another country is written with its + (such as +44…)"
                 )));
             }
         };
@@ -74,6 +91,43 @@ impl PhoneNumber {
             )));
         }
         Ok(PhoneNumber(format!("1{national}")))
+    }
+
+    /// A number outside North America, given with its `+`: E.164's bounds
+    /// only, as numbering plans differ by country and Flowroute decides what
+    /// it can reach.
+    fn international(digits: String, invalid: impl Fn(String) -> Error) -> Result<Self, Error> {
+        match digits.as_bytes().first() {
+            None => Err(invalid("has no digits".into())),
+            Some(b'0') => Err(invalid(
+                "starts with 0 after the +; a country code never does".into(),
+            )),
+            Some(_) if !(E164_MIN_DIGITS..=E164_MAX_DIGITS).contains(&digits.len()) => {
+                Err(invalid(format!(
+                    "has {} digits; an E.164 number has {E164_MIN_DIGITS} to {E164_MAX_DIGITS}, country code included",
+                    digits.len()
+                )))
+            }
+            Some(_) => Ok(PhoneNumber(digits)),
+        }
+    }
+
+    /// Whether this is a North American (country code 1) number.
+    pub fn is_north_american(&self) -> bool {
+        self.0.len() == 11 && self.0.starts_with('1')
+    }
+
+    /// This number, where Flowroute documents only North American ones
+    /// (`why` says which call does).
+    pub(crate) fn north_american(self, field: &'static str, why: &str) -> Result<Self, Error> {
+        if self.is_north_american() {
+            Ok(self)
+        } else {
+            Err(Error::invalid_input(
+                field,
+                format!("`+{}` is not a North American number; {why}", self.0),
+            ))
+        }
     }
 
     /// The digits as Flowroute's v2 APIs expect them, such as `12065551234`.
@@ -498,6 +552,44 @@ mod tests {
             n
         );
         assert!(IntoChecked::<RouteId>::into_checked("1/2").is_err());
+    }
+
+    #[test]
+    fn accepts_international_numbers_written_with_their_plus() {
+        for (input, stored) in [
+            ("+44 20 7946 0958", "442079460958"),
+            ("+61 2 9374 4000", "61293744000"),
+            ("+6834002", "6834002"),
+            ("+861012345678901", "861012345678901"),
+        ] {
+            let n = PhoneNumber::parse(input).unwrap();
+            assert_eq!(n.as_str(), stored, "{input}");
+            assert!(!n.is_north_american(), "{input}");
+            assert_eq!(n.to_e164_plus(), format!("+{stored}"));
+        }
+        assert!(
+            PhoneNumber::parse("+1 206 555 1234")
+                .unwrap()
+                .is_north_american()
+        );
+    }
+
+    #[test]
+    fn rejects_international_numbers_outside_e164() {
+        let cases = [
+            ("+", "has no digits"),
+            ("+0442079460958", "starts with 0"),
+            ("+443456", "has 6 digits"),
+            ("+4420794609581234", "has 16 digits"),
+            // Without its +, a 12-digit number is a mistyped North American one.
+            ("442079460958", "has 12 digits"),
+            // +1 keeps the North American rules.
+            ("+1 106 555 1234", "area code 106"),
+        ];
+        for (input, why) in cases {
+            let err = PhoneNumber::parse(input).unwrap_err().to_string();
+            assert!(err.contains(why), "{input}: {err}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 // pages so that they work on crates.io; these definitions come first, so they
 // win over the README's (the first definition of a label counts) and link the
 // items of this very version on docs.rs and in local docs.
+//! [`prelude`]: crate::prelude
 //! [`PhoneNumber`]: crate::PhoneNumber
 //! [`MessageId`]: crate::MessageId
 //! [`RouteId`]: crate::RouteId
@@ -11,6 +12,7 @@
 //! [`IntoChecked`]: crate::IntoChecked
 //! [`pagination::ListRequest`]: crate::pagination::ListRequest
 //! [`retry`]: crate::retry
+//! [`limits`]: crate::limits
 //! [`ClientBuilder::read_only`]: crate::ClientBuilder::read_only
 //! [`webhooks`]: crate::webhooks
 //! [`webhooks::InboundMessage`]: crate::webhooks::InboundMessage
@@ -34,6 +36,7 @@
 #![deny(missing_docs)]
 
 mod attempts;
+mod awaitable;
 pub mod cdrs;
 mod client;
 pub mod cnam;
@@ -43,10 +46,12 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod ids;
+pub mod limits;
 pub mod messages;
 pub mod numbers;
 pub mod pagination;
 pub mod porting;
+pub mod prelude;
 mod refusal;
 pub mod retry;
 pub mod routes;

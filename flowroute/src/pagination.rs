@@ -14,8 +14,12 @@
 use crate::refusal::FirstRefusal;
 use crate::{client::Client, error::Error};
 use futures_core::Stream;
+use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, stream};
+use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -252,6 +256,48 @@ macro_rules! list_query {
 }
 pub(crate) use list_query;
 
+/// Declares a named, boxed stream type, so that streams need no `pin!` before
+/// `next()` or `try_next()` and can be stored in a struct.
+macro_rules! boxed_stream {
+    ($(#[$doc:meta])* $name:ident => $item:ty) => {
+        $(#[$doc])*
+        #[must_use = "streams do nothing unless polled"]
+        pub struct $name<T>(BoxStream<'static, Result<$item, Error>>);
+
+        impl<T> Stream for $name<T> {
+            type Item = Result<$item, Error>;
+
+            fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+                self.0.poll_next_unpin(cx)
+            }
+
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                self.0.size_hint()
+            }
+        }
+
+        impl<T> fmt::Debug for $name<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(stringify!($name))
+            }
+        }
+    };
+}
+
+boxed_stream!(
+    /// The lazy stream of pages of [`ListRequest::pages`]. It is `Unpin`:
+    /// `next()` and `try_next()` (from `futures`' `StreamExt`/`TryStreamExt`,
+    /// also in the [prelude](crate::prelude)) work on it directly.
+    Pages => Page<T>
+);
+
+boxed_stream!(
+    /// The lazy stream of items of [`ListRequest::items`]. It is `Unpin`:
+    /// `next()` and `try_next()` (from `futures`' `StreamExt`/`TryStreamExt`,
+    /// also in the [prelude](crate::prelude)) work on it directly.
+    Items => T
+);
+
 /// The most items [`ListRequest::all`] collects when
 /// [`max_items`](ListRequest::max_items) is not set: 100,000, some tens of
 /// megabytes of records.
@@ -356,7 +402,7 @@ impl<Q: Query> ListRequest<Q> {
     }
 
     /// A lazy stream of pages.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Q::Item>, Error>> + Send + 'static {
+    pub fn pages(self) -> Pages<Q::Item> {
         let state = match self.check() {
             Err(e) => State::Failed(e),
             Ok(()) => State::Next {
@@ -369,18 +415,18 @@ impl<Q: Query> ListRequest<Q> {
             .limit
             .unwrap_or(page_size_max::<Q>().unwrap_or(STREAM_PAGE_SIZE));
         let (client, query) = (self.client, self.query);
-        stream::unfold(state, move |state| {
+        Pages(Box::pin(stream::unfold(state, move |state| {
             let (client, query) = (client.clone(), query.clone());
             async move { next_page(state, &client, &query, page_size).await }
-        })
+        })))
     }
 
     /// A lazy stream of items, page after page.
-    pub fn items(self) -> impl Stream<Item = Result<Q::Item, Error>> + Send + 'static {
-        self.pages().flat_map(|page| match page {
+    pub fn items(self) -> Items<Q::Item> {
+        Items(Box::pin(self.pages().flat_map(|page| match page {
             Ok(page) => stream::iter(page.items.into_iter().map(Ok).collect::<Vec<_>>()),
             Err(e) => stream::iter(vec![Err(e)]),
-        })
+        })))
     }
 
     /// Every item, collected: up to [`max_items`](Self::max_items) when it is
@@ -397,7 +443,7 @@ impl<Q: Query> ListRequest<Q> {
             self
         };
         let mut out = Vec::new();
-        let mut pages = std::pin::pin!(request.pages());
+        let mut pages = request.pages();
         while let Some(page) = pages.next().await {
             out.extend(page?.items);
         }

@@ -8,11 +8,11 @@ use crate::{
     transport::call,
 };
 use flowroute_raw::types;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The checked numbers sorted by portability. A number can be in more than
 /// one list: one already on Flowroute's HyperNetwork can also be portable.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PortabilityReport {
     /// Numbers that can be ported to Flowroute.
@@ -36,7 +36,7 @@ impl PortabilityReport {
 
 /// A port order. Flowroute documents no shape for port orders, so only the
 /// id is typed and the attributes are kept exactly as sent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PortOrder {
     /// The order's id.

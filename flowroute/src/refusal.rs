@@ -1,11 +1,11 @@
 //! How a builder keeps a refused input: its setters note the first refusal,
-//! and its terminal call (`send()`, `page()`, `items()`) returns it before any
+//! and its terminal call (`.await`, `page()`, `items()`) returns it before any
 //! request, so a chain of setters never needs a `?` in the middle.
 
 use crate::Error;
 
 /// The first input a builder refused, as `Error::InvalidInput`'s field and reason.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct FirstRefusal(Option<(&'static str, String)>);
 
 impl FirstRefusal {

@@ -3,8 +3,9 @@
 //! Retries are on by default only where repeating a request cannot change the
 //! outcome: reads, and writes whose effect is the same however often they run
 //! (setting a route, an alias or a callback URL). Sending a message and buying a
-//! number are never repeated automatically; other writes are repeated only when
-//! the connection failed before the request left (it never reached Flowroute).
+//! number are repeated automatically only after a 429, Flowroute's refusal
+//! before doing anything; other writes also when the connection failed before
+//! the request left (it never reached Flowroute).
 //!
 //! Each operation's class is its `x-retry-class` in the spec, where the reason
 //! for every choice that is not obvious is written; this module only reads it
@@ -16,7 +17,7 @@
 //! | read | every `GET`; `validate_e911_address`, `check_number_portability` (checks sent as POST that save nothing); the CDR file download | connection failures, timeouts, 429, 502, 503, 504 |
 //! | idempotent | `update_phone_number_details`, `update_a_voice_route`, `update_primary_voice_route`, `remove_primary_voice_route`, `update_failover_voice_route`, `remove_failover_voice_route`, `set_account_callback_url`, `remove_account_callback_url`, `set_number_callback_url`, `remove_number_callback_url`, `update_e911_address`, `assign_e911_address_to_number`, `remove_e911_address_from_number`, `update_cnam_record`, `assign_cnam_record_to_number`, `unassign_cnam_record_from_number` | connection failures, timeouts, 429, 502, 503, 504 |
 //! | not-idempotent | `release_a_phone_number`, `create_an_inbound_route`, `delete_a_voice_route`, `create_cdr_export`, `create_e911_address`, `delete_e911_address`, `create_cnam_record`, `delete_cnam_record` | connection failures before sending, 429 (refused unprocessed) |
-//! | never | `send_a_message`, `purchase_a_phone_number` | never, unless [`RetryPolicy::retry_unsafe`] opts in |
+//! | never | `send_a_message`, `purchase_a_phone_number` | 429 only; anything else only when [`RetryPolicy::retry_unsafe`] opts in |
 //!
 //! After a call failed, [`Error::is_transient`](crate::Error::is_transient)
 //! says whether the failure may go away, and
@@ -25,6 +26,14 @@
 //! two rows, and for any operation whose connection never opened or that Flowroute
 //! refused with 429. A send that timed out, or got a 502/503/504 from a proxy,
 //! may have gone out: it is transient but not safe.
+//!
+//! A 429 is retried for every class, sends and purchases included: Flowroute
+//! answers it to a request it refused before doing anything with it (the
+//! documented rate limits), so sending it again cannot do anything twice.
+//! Every other failure of a send or a purchase (a timeout, a dropped
+//! connection, a 5xx) may come after Flowroute acted, and is never repeated.
+//! With the client's rate limiter ([`limits`](crate::limits)) on, the retry
+//! also waits for the next permit.
 //!
 //! Waits grow exponentially with full jitter (a random delay between zero and
 //! the exponential bound), capped; a `Retry-After` from the server is honoured
@@ -214,11 +223,15 @@ pub(crate) fn safe_to_repeat(class: Idempotency, failure: Failure) -> bool {
 }
 
 /// Whether the client retries a failure of an operation of class `class` by
-/// itself. Stricter than [`safe_to_repeat`]: sends and purchases are left to
-/// the caller even when a repeat would be safe, unless `retry_unsafe` is set.
+/// itself. Stricter than [`safe_to_repeat`]: a send or a purchase that failed
+/// any other way than 429 is left to the caller, even when the connection
+/// never opened, unless `retry_unsafe` is set. A 429 is Flowroute refusing
+/// the request before doing anything with it, so even a send is repeated.
 pub(crate) fn retryable(class: Idempotency, failure: Failure, retry_unsafe: bool) -> bool {
     transient(failure)
-        && (retry_unsafe || (class != Idempotency::Never && safe_to_repeat(class, failure)))
+        && (retry_unsafe
+            || failure == Failure::Status(429)
+            || (class != Idempotency::Never && safe_to_repeat(class, failure)))
 }
 
 /// The class of an operation by its id: the spec's, or for a request the SDK
@@ -295,16 +308,12 @@ mod tests {
     }
 
     #[test]
-    fn sending_and_buying_are_never_retried() {
+    fn sending_and_buying_are_retried_only_after_429() {
         for id in ["send_a_message", "purchase_a_phone_number"] {
             let class = idempotency(op(id));
             assert_eq!(class, Idempotency::Never);
-            for failure in [
-                Failure::Connect,
-                Failure::Lost,
-                Failure::Status(429),
-                Failure::Status(503),
-            ] {
+            assert!(retryable(class, Failure::Status(429), false), "{id}");
+            for failure in [Failure::Connect, Failure::Lost, Failure::Status(503)] {
                 assert!(!retryable(class, failure, false), "{id} {failure:?}");
             }
             assert!(retryable(class, Failure::Lost, true), "opt-in retries them");

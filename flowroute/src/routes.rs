@@ -2,18 +2,20 @@
 //! which route is a number's primary and failover.
 
 use crate::IntoChecked;
+use crate::awaitable::send_on_await;
+use crate::refusal::FirstRefusal;
 use crate::{
     Client, Error, PhoneNumber, RouteId,
     pagination::{ListRequest, list_query},
     transport::call,
 };
 use flowroute_raw::types;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use flowroute_raw::open_enums::RouteType;
 
 /// An inbound voice route.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Route {
     /// The route's id (`"0"` is the built-in `sip-reg` route every number starts with).
@@ -46,7 +48,7 @@ impl Route {
 }
 
 /// A point of presence that inbound traffic can be sent from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EdgeStrategy {
     /// The id to use as a route's `edge_strategy_id`.
@@ -66,10 +68,11 @@ pub struct EdgeStrategy {
 /// ```
 /// use flowroute::routes::NewRoute;
 /// let office = NewRoute::host("sip.example.com:5060", "office").edge_strategy_id(4);
-/// let cell = NewRoute::number("12065550100".parse()?, "my cell");
+/// let cell = NewRoute::number("+1 206 555 0100", "my cell");
 /// let pbx = NewRoute::uri("sip:desk@pbx.example.com;transport=tls", "desk");
-/// # Ok::<(), flowroute::Error>(())
 /// ```
+///
+/// Every value is checked by [`Routes::create`] before anything is sent.
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct NewRoute {
@@ -77,6 +80,7 @@ pub struct NewRoute {
     value: String,
     alias: String,
     edge_strategy_id: Option<i32>,
+    refusal: FirstRefusal,
 }
 
 impl NewRoute {
@@ -87,8 +91,21 @@ impl NewRoute {
     }
 
     /// Calls are forwarded to another phone number over the PSTN.
-    pub fn number(number: PhoneNumber, alias: impl Into<String>) -> Self {
-        Self::new(RouteType::Number, number.to_string(), alias)
+    pub fn number(number: impl IntoChecked<PhoneNumber>, alias: impl Into<String>) -> Self {
+        let documented = number.into_checked().and_then(|n| {
+            n.north_american(
+                "route value",
+                "Flowroute documents number routes as 11-digit North American numbers",
+            )
+        });
+        match documented {
+            Ok(number) => Self::new(RouteType::Number, number.to_string(), alias),
+            Err(refused) => {
+                let mut route = Self::new(RouteType::Number, String::new(), alias);
+                route.refusal.note_error(refused.with_field("route value"));
+                route
+            }
+        }
     }
 
     /// Calls go to a SIP URI such as `sip:alice@atlanta.com` or
@@ -103,6 +120,7 @@ impl NewRoute {
             value,
             alias: alias.into(),
             edge_strategy_id: None,
+            refusal: FirstRefusal::default(),
         }
     }
 
@@ -113,13 +131,18 @@ impl NewRoute {
     }
 
     fn validate(&self) -> Result<(), Error> {
+        self.refusal.check()?;
         if self.alias.trim().is_empty() {
             return Err(Error::invalid_input(
                 "alias",
                 "is empty; Flowroute requires a unique name for each route",
             ));
         }
-        validate_value(&self.route_type, &self.value)
+        match self.route_type {
+            // Checked when the route was made: it came from a `PhoneNumber`.
+            RouteType::Number => Ok(()),
+            _ => validate_value(&self.route_type, &self.value),
+        }
     }
 }
 
@@ -127,6 +150,15 @@ impl NewRoute {
 /// (`;weight=N`) and transports (`;transport=tls`) may follow host and uri values.
 fn validate_value(route_type: &RouteType, value: &str) -> Result<(), Error> {
     let invalid = |why: String| Err(Error::invalid_input("route value", why));
+    if *route_type == RouteType::Number {
+        // Spaces and dashes are how people write numbers; the parse drops them.
+        return PhoneNumber::parse_field(value, "route value")?
+            .north_american(
+                "route value",
+                "Flowroute documents number routes as 11-digit North American numbers",
+            )
+            .map(|_| ());
+    }
     if value.trim().is_empty() {
         return invalid("is empty".into());
     }
@@ -157,7 +189,6 @@ fn validate_value(route_type: &RouteType, value: &str) -> Result<(), Error> {
             }
             Ok(())
         }
-        RouteType::Number => PhoneNumber::parse_field(head, "route value").map(|_| ()),
         RouteType::Uri => {
             let rest = head
                 .strip_prefix("sip:")
@@ -180,7 +211,7 @@ fn validate_value(route_type: &RouteType, value: &str) -> Result<(), Error> {
 
 /// Changes to a route: only what is set is sent.
 #[derive(Debug)]
-#[must_use = "nothing is sent until you call send()"]
+#[must_use = "nothing is sent until you `.await` it"]
 pub struct UpdateRoute {
     client: Client,
     id: Result<RouteId, Error>,
@@ -188,6 +219,18 @@ pub struct UpdateRoute {
     value: Option<String>,
     alias: Option<String>,
     edge_strategy_id: Option<i32>,
+}
+
+send_on_await! {
+    /// `.await` sends the update and returns the route as it now is.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when there is no route with this id; a 422 naming a
+    /// value Flowroute refused.
+    ///
+    /// Example: [`Routes`](Routes#example).
+    UpdateRoute => Route
 }
 
 impl UpdateRoute {
@@ -210,18 +253,14 @@ impl UpdateRoute {
         self
     }
 
-    /// Sends the update and returns the route as it now is.
-    ///
-    /// # Errors
-    ///
-    /// A 404 [`Error::Api`] when there is no route with this id; a 422 naming a
-    /// value Flowroute refused.
-    ///
-    /// Example: [`Routes`](Routes#example).
-    pub async fn send(self) -> Result<Route, Error> {
+    async fn send(mut self) -> Result<Route, Error> {
         let id = self.id?;
         if let (Some(t), Some(v)) = (&self.route_type, &self.value) {
             validate_value(t, v)?;
+            // A number goes out as Flowroute writes it, whatever form it was typed in.
+            if *t == RouteType::Number {
+                self.value = Some(PhoneNumber::parse_field(v, "route value")?.to_string());
+            }
         }
         if self.alias.as_deref().is_some_and(|a| a.trim().is_empty()) {
             return Err(Error::invalid_input("alias", "is empty"));
@@ -273,7 +312,7 @@ list_query! {
 /// let routes = client.routes();
 /// let office = routes.create(NewRoute::host("pbx.example.com:5060", "office")).await?;
 /// routes.set_primary(&number, &office.id).await?;
-/// routes.update(&office.id).alias("main office").send().await?;
+/// routes.update(&office.id).alias("main office").await?;
 /// routes.remove_primary(&number).await?;
 /// routes.delete(&office.id).await?;
 /// let edges = routes.edge_strategies().await?;
@@ -335,7 +374,7 @@ impl Routes {
         ListRequest::new(&self.client, RouteQuery::default())
     }
 
-    /// Changes a route; set what changes, then `send()`.
+    /// Changes a route; set what changes, then `.await` it.
     ///
     /// Example: [`Routes`](Routes#example).
     pub fn update(&self, id: impl IntoChecked<RouteId>) -> UpdateRoute {

@@ -4,7 +4,8 @@
 
 use crate::attempts::{self, Attempt, Next};
 use crate::error::{self, ApiError, DecodeError, Error, TimeLimit};
-use crate::retry::{self, Clock, Failure, Idempotency, RetryPolicy};
+use crate::limits::{Limiter, NoPermit};
+use crate::retry::{self, Clock, Failure, RetryPolicy};
 use bytes::Bytes;
 use flowroute_raw::{BoxFuture, Execute, OperationSpec, ResponseValue, types::ErrorDocument};
 use reqwest::{
@@ -36,6 +37,8 @@ struct Exchange {
     reveal_bodies: bool,
     /// The client is read-only and the operation would change the account.
     refused_write: bool,
+    /// The rate limiter had no permit before the deadline; nothing was sent.
+    no_permit: Option<NoPermit>,
     attempts: u32,
 }
 
@@ -82,6 +85,8 @@ pub(crate) struct Settings {
     pub(crate) max_response_bytes: usize,
     pub(crate) reveal_bodies: bool,
     pub(crate) read_only: bool,
+    /// Shared by every clone of the client: the budget is the access key's.
+    pub(crate) limiter: Arc<Limiter>,
     pub(crate) clock: Arc<dyn Clock>,
 }
 
@@ -95,6 +100,7 @@ impl fmt::Debug for Settings {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("reveal_bodies", &self.reveal_bodies)
             .field("read_only", &self.read_only)
+            .field("limiter", &self.limiter)
             .finish_non_exhaustive()
     }
 }
@@ -165,15 +171,41 @@ impl Execute for Transport {
                 .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
         }
         let s = &self.settings;
+        let bucket = s
+            .limiter
+            .bucket(operation, request.body().and_then(reqwest::Body::as_bytes));
+        // Only a paced call can be refused a permit, and needs a URL to
+        // answer the refusal with.
+        let paced_url = bucket.map(|_| request.url().clone());
         let class = retry::idempotency(operation);
         // Copying a request for a retry that cannot happen is wasted work.
-        let may_retry =
-            s.retry.max_attempts > 1 && (class != Idempotency::Never || s.retry.retry_unsafe);
+        // Every class may be retried after a 429, sends included.
+        let may_retry = s.retry.max_attempts > 1;
         let started = s.clock.now();
         let mut original = Some(request);
         Box::pin(async move {
             let mut attempt = 1;
             loop {
+                // Every attempt, a retry after a 429 included, waits for a
+                // permit first, within what is left of the deadline.
+                if let (Some(bucket), Some(url)) = (bucket, &paced_url) {
+                    let remaining = s
+                        .deadline
+                        .saturating_sub(s.clock.now().saturating_duration_since(started));
+                    let permit = Box::pin(s.limiter.acquire(bucket, remaining)).await;
+                    if let Err(refusal) = permit {
+                        note(|x| x.no_permit = Some(refusal));
+                        // Nothing is sent; `recover` turns this answer into
+                        // the refusal.
+                        return Ok(rebuild(
+                            StatusCode::TOO_MANY_REQUESTS,
+                            Version::HTTP_11,
+                            HeaderMap::new(),
+                            url.clone(),
+                            reqwest::Body::from(Bytes::new()),
+                        ));
+                    }
+                }
                 // Built in a block so that the request and its copy are gone
                 // before the first await and take no room in the future.
                 let (pending, last, span, sent) = {
@@ -490,6 +522,15 @@ async fn recover<T: DeserializeOwned>(e: RawError, x: Exchange) -> Result<(Statu
         return Err(Error::config(format!(
             "the client is read-only (`read_only`), and {operation} would change the account; nothing was sent"
         )));
+    }
+    if let Some(refusal) = x.no_permit {
+        return Err(Error::RateLimited {
+            operation,
+            bucket: refusal.bucket,
+            per_second: refusal.per_second,
+            wait: refusal.wait,
+            attempts: x.attempts,
+        });
     }
     if let Some(limit) = x.too_large {
         return Err(Error::ResponseTooLarge { operation, limit });

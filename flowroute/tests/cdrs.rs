@@ -149,7 +149,6 @@ async fn create_sends_every_filter_and_the_callback_in_the_json_api_document() {
         .cdrs()
         .create(filter)
         .callback_url("https://myserver.com/cdrs")
-        .send()
         .await
         .unwrap();
     mock.assert_async().await;
@@ -193,7 +192,6 @@ async fn create_with_only_the_window_sends_only_the_two_times_to_the_second() {
     let export = client
         .cdrs()
         .create(CdrFilter::new(start, end))
-        .send()
         .await
         .unwrap();
     mock.assert_async().await;
@@ -365,7 +363,7 @@ async fn download_of_an_export_without_a_url_looks_it_up_again_first() {
             then.status(200).body(gzip(CSV));
         })
         .await;
-    let export = client.cdrs().create(january()).send().await.unwrap();
+    let export = client.cdrs().create(january()).await.unwrap();
     created.assert_async().await;
     assert_eq!(export.download_url, None);
     let records: Vec<CdrRecord> = client.cdrs().download(&export).try_collect().await.unwrap();
@@ -496,58 +494,45 @@ async fn invalid_filters_ids_and_urls_never_reach_the_server() {
     let t = |h| Utc.with_ymd_and_hms(2019, 1, 1, h, 0, 0).unwrap();
     let same_second = t(1) + chrono::Duration::milliseconds(500);
     let cases: Vec<(&str, Result<CdrExport, Error>)> = vec![
+        ("time window", cdrs.create(CdrFilter::new(t(2), t(1))).await),
+        ("time window", cdrs.create(CdrFilter::new(t(1), t(1))).await),
         (
             "time window",
-            cdrs.create(CdrFilter::new(t(2), t(1))).send().await,
-        ),
-        (
-            "time window",
-            cdrs.create(CdrFilter::new(t(1), t(1))).send().await,
-        ),
-        (
-            "time window",
-            cdrs.create(CdrFilter::new(t(1), same_second)).send().await,
+            cdrs.create(CdrFilter::new(t(1), same_second)).await,
         ),
         (
             "number_aliases",
             cdrs.create(january().number_aliases(Vec::<String>::new()))
-                .send()
                 .await,
         ),
         (
             "custom_x_tags",
-            cdrs.create(january().custom_x_tags(["a", " "]))
-                .send()
-                .await,
+            cdrs.create(january().custom_x_tags(["a", " "])).await,
         ),
         (
             "destination_numbers",
             cdrs.create(january().destination_numbers(["206-555-1234"]))
-                .send()
                 .await,
         ),
         (
             "callerid_numbers",
-            cdrs.create(january().callerid_numbers(["+"])).send().await,
+            cdrs.create(january().callerid_numbers(["+"])).await,
         ),
         (
             "duration_greater_than",
             cdrs.create(january().duration_greater_than(Duration::from_millis(1500)))
-                .send()
                 .await,
         ),
         (
             "callback_url",
             cdrs.create(january())
                 .callback_url("ftp://myserver.com/cdrs")
-                .send()
                 .await,
         ),
         (
             "callback_url",
             cdrs.create(january())
                 .callback_url("myserver.com/cdrs")
-                .send()
                 .await,
         ),
         ("CDR export id", cdrs.get("abc").await),

@@ -231,7 +231,6 @@ async fn update_sends_only_what_changes() {
         .last_name("Rasputin, Jr.")
         .state("wa")
         .unit(E911AddressType::Suite, "333")
-        .send()
         .await
         .unwrap();
     mock.assert_async().await;
@@ -382,21 +381,15 @@ async fn invalid_addresses_and_arguments_never_reach_the_server() {
         ),
         (e911s.validate(&office().city("")).await, "city"),
         (
-            e911s.update("21845").send().await.map(|_| ()),
+            e911s.update("21845").await.map(|_| ()),
             "E911 address update",
         ),
         (
-            e911s
-                .update("21845")
-                .zip("1")
-                .label("ok")
-                .send()
-                .await
-                .map(|_| ()),
+            e911s.update("21845").zip("1").label("ok").await.map(|_| ()),
             "zip",
         ),
         (
-            e911s.update("2/1").label("x").send().await.map(|_| ()),
+            e911s.update("2/1").label("x").await.map(|_| ()),
             "E911 address id",
         ),
         (e911s.get("").await.map(|_| ()), "E911 address id"),

@@ -343,11 +343,10 @@ impl Account {
         let offer = numbers.search().limit(1).page().await.unwrap().items;
         let number = numbers
             .purchase(&offer[0].number)
-            .send()
             .await
             .unwrap()
             .details
-            .number
+            .attributes
             .number;
         let routes = client.routes();
         let mine = routes

@@ -263,7 +263,9 @@ impl Case {
         match class {
             Idempotency::Idempotent => self.transient(),
             Idempotency::NotIdempotent => matches!(self.kind, Kind::RateLimit),
-            Idempotency::Never => false,
+            // A 429 is a refusal before anything was done: even a send is
+            // sent again.
+            Idempotency::Never => matches!(self.kind, Kind::RateLimit),
         }
     }
 
@@ -456,12 +458,7 @@ fn january() -> CdrFilter {
 async fn call(op: Op, client: &Client, fx: &Fixture) -> Result<(), Error> {
     match op {
         Op::NumberDetails => client.numbers().get(&fx.owned).await.map(drop),
-        Op::PurchaseNumber => client
-            .numbers()
-            .purchase(&fx.available)
-            .send()
-            .await
-            .map(drop),
+        Op::PurchaseNumber => client.numbers().purchase(&fx.available).await.map(drop),
         Op::ListRoutes => client.routes().list().page().await.map(drop),
         Op::CreateRoute => client
             .routes()
@@ -482,7 +479,7 @@ async fn call(op: Op, client: &Client, fx: &Fixture) -> Result<(), Error> {
         Op::ListPortOrders => client.porting().orders().page().await.map(drop),
         Op::CheckPortability => client.porting().check([MOBILE]).await.map(drop),
         Op::ListCdrExports => client.cdrs().list().page().await.map(drop),
-        Op::CreateCdrExport => client.cdrs().create(january()).send().await.map(drop),
+        Op::CreateCdrExport => client.cdrs().create(january()).await.map(drop),
     }
 }
 /// What one cell saw.

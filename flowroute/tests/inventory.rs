@@ -46,15 +46,10 @@ async fn purchase_without_options_posts_no_query_and_decodes_the_new_number() {
                 .json_body(purchased_json());
         })
         .await;
-    let purchase = client
-        .numbers()
-        .purchase("12012673307")
-        .send()
-        .await
-        .unwrap();
+    let purchase = client.numbers().purchase("12012673307").await.unwrap();
     mock.assert_async().await;
     assert!(!purchase.messaging_provisioning_failed);
-    assert_eq!(purchase.details.number.number.as_str(), "12012673307");
+    assert_eq!(purchase.details.attributes.number.as_str(), "12012673307");
     assert_eq!(
         purchase.details.primary_route.as_ref().map(|r| r.as_str()),
         Some("0")
@@ -81,12 +76,11 @@ async fn purchase_sends_its_options_as_query_parameters_and_decodes_costs() {
         .purchase(&number)
         .cnam_lookups_enabled(true)
         .messaging_enabled(false)
-        .send()
         .await
         .unwrap();
     mock.assert_async().await;
     assert!(!purchase.messaging_provisioning_failed);
-    let n = &purchase.details.number;
+    let n = &purchase.details.attributes;
     assert_eq!(n.number, number);
     assert_eq!(n.status.as_deref(), Some("PURCHASED"));
     assert_eq!(n.note, None);
@@ -118,13 +112,15 @@ async fn purchase_answered_207_reports_that_messaging_provisioning_failed() {
         .numbers()
         .purchase("12012673307")
         .messaging_enabled(true)
-        .send()
         .await
         .unwrap();
     mock.assert_async().await;
     assert!(purchase.messaging_provisioning_failed);
-    assert_eq!(purchase.details.number.number.as_str(), "12012673307");
-    assert_eq!(purchase.details.number.status.as_deref(), Some("PURCHASED"));
+    assert_eq!(purchase.details.attributes.number.as_str(), "12012673307");
+    assert_eq!(
+        purchase.details.attributes.status.as_deref(),
+        Some("PURCHASED")
+    );
 }
 
 #[tokio::test]
@@ -137,12 +133,7 @@ async fn a_refused_purchase_is_an_api_error_and_is_sent_once() {
                 "detail": "Insufficient funds available to complete the request.", "status": 403, "title": "Forbidden"}]}));
         })
         .await;
-    let err = client
-        .numbers()
-        .purchase("12012673307")
-        .send()
-        .await
-        .unwrap_err();
+    let err = client.numbers().purchase("12012673307").await.unwrap_err();
     assert_eq!(mock.calls_async().await, 1);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
     assert!(err.to_string().contains("Insufficient funds"), "{err}");

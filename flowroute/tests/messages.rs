@@ -4,7 +4,7 @@ mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::*;
-use flowroute::messages::{CallbackType, Message, MessageDirection, MessageType};
+use flowroute::messages::{CallbackType, Message, MessageDirection, MessageStatus, MessageType};
 use flowroute::{Error, MessageId, PhoneNumber};
 use httpmock::Method::{DELETE, GET, POST, PUT};
 use serde_json::{Value, json};
@@ -243,7 +243,7 @@ async fn list_sends_the_window_as_utc_date_times_and_decodes_the_readme_records(
     assert_eq!(inbound.from.as_str(), "12061231234");
     assert_eq!(inbound.to.as_str(), "12012673227");
     assert_eq!(inbound.body.as_deref(), Some("Hello are you there? "));
-    assert_eq!(inbound.status, "delivered");
+    assert_eq!(inbound.status, Some(MessageStatus::Delivered));
     assert!(inbound.delivery_receipts.is_empty());
 
     let outbound = &page.items[1];
@@ -253,7 +253,7 @@ async fn list_sends_the_window_as_utc_date_times_and_decodes_the_readme_records(
     assert_eq!(outbound.body.as_deref(), Some("test sms on v2"));
     assert_eq!(outbound.direction, MessageDirection::Outbound);
     assert_eq!(outbound.message_type, MessageType::Longcode);
-    assert_eq!(outbound.status, "message buffered");
+    assert_eq!(outbound.status, Some(MessageStatus::MessageBuffered));
     assert!(!outbound.is_mms);
     assert_eq!(outbound.timestamp, Some(utc(2017, 12, 21, 16, 44, 34, 930)));
     assert_eq!(outbound.amount_nanodollars, 4_000_000);
@@ -266,7 +266,7 @@ async fn list_sends_the_window_as_utc_date_times_and_decodes_the_readme_records(
         panic!("two receipts expected: {:?}", outbound.delivery_receipts)
     };
     assert_eq!(level2.level, Some(2));
-    assert_eq!(level2.status.as_deref(), Some("message buffered"));
+    assert_eq!(level2.status, Some(MessageStatus::MessageBuffered));
     assert_eq!(level2.status_code.as_deref(), Some("1003"));
     assert_eq!(
         level2.status_code_description.as_deref(),
@@ -274,7 +274,7 @@ async fn list_sends_the_window_as_utc_date_times_and_decodes_the_readme_records(
     );
     assert_eq!(level2.timestamp, Some(utc(2017, 12, 21, 16, 44, 35, 0)));
     assert_eq!(level1.level, Some(1));
-    assert_eq!(level1.status.as_deref(), Some("smsc submit"));
+    assert_eq!(level1.status, Some(MessageStatus::SmscSubmit));
     assert_eq!(level1.status_code, None);
     assert_eq!(
         level1.status_code_description.as_deref(),
@@ -326,7 +326,7 @@ async fn get_decodes_an_mms_record_with_media_ids_and_string_status_codes() {
     assert_eq!(mdr.id.as_str(), MDR_ID);
     assert_eq!(mdr.body, None);
     assert!(mdr.is_mms);
-    assert_eq!(mdr.status, "");
+    assert_eq!(mdr.status, None, "an empty status is no status");
     assert_eq!(mdr.message_type, MessageType::TollFree);
     assert_eq!(mdr.message_encoding, Some(8));
     assert_eq!(mdr.amount_nanodollars, 19_500_000);

@@ -109,11 +109,11 @@ async fn get_decodes_relationships_and_the_included_sip_reg_route() {
         .await;
     let details = client.numbers().get("+1 650 239 0214").await.unwrap();
     mock.assert_async().await;
-    assert_eq!(details.number.number.as_str(), "16502390214");
-    assert_eq!(details.number.rate_center.as_deref(), Some("millbrae"));
-    assert_eq!(details.number.state.as_deref(), Some("ca"));
-    assert_eq!(details.number.cnam_lookups_enabled, Some(true));
-    assert_eq!(details.number.number_type, NumberType::Standard);
+    assert_eq!(details.attributes.number.as_str(), "16502390214");
+    assert_eq!(details.attributes.rate_center.as_deref(), Some("millbrae"));
+    assert_eq!(details.attributes.state.as_deref(), Some("ca"));
+    assert_eq!(details.attributes.cnam_lookups_enabled, Some(true));
+    assert_eq!(details.attributes.number_type, NumberType::Standard);
     assert_eq!(
         details.primary_route.as_ref().map(|r| r.as_str()),
         Some("0")
@@ -153,9 +153,9 @@ async fn get_keeps_assigned_records_and_other_included_resources() {
         })
         .await;
     let details = client.numbers().get("12065551234").await.unwrap();
-    assert_eq!(details.number.alias.as_deref(), Some("desk"));
-    assert_eq!(details.number.number_type, NumberType::Longcode);
-    assert_eq!(details.number.cnam_lookups_enabled, Some(false));
+    assert_eq!(details.attributes.alias.as_deref(), Some("desk"));
+    assert_eq!(details.attributes.number_type, NumberType::Longcode);
+    assert_eq!(details.attributes.cnam_lookups_enabled, Some(false));
     assert_eq!(
         details.cnam_preset.as_ref().map(|c| c.as_str()),
         Some("6272")
@@ -224,13 +224,15 @@ async fn update_sends_a_flat_body_with_only_what_changes() {
         .update("16502390214")
         .alias("Home Phone")
         .cnam_lookups_enabled(false)
-        .send()
         .await
         .unwrap();
     mock.assert_async().await;
     assert!(!change.messaging_provisioning_failed);
-    assert_eq!(change.details.number.alias.as_deref(), Some("Home Phone"));
-    assert_eq!(change.details.number.cnam_lookups_enabled, Some(false));
+    assert_eq!(
+        change.details.attributes.alias.as_deref(),
+        Some("Home Phone")
+    );
+    assert_eq!(change.details.attributes.cnam_lookups_enabled, Some(false));
     assert_eq!(
         change.details.primary_route.as_ref().map(|r| r.as_str()),
         Some("0")
@@ -253,12 +255,11 @@ async fn update_enabling_messaging_sends_the_notification_fields_and_reports_207
         .messaging_enabled(true)
         .messaging_email(true)
         .messaging_callback_url("https://hooks.example.com/provisioned")
-        .send()
         .await
         .unwrap();
     mock.assert_async().await;
     assert!(change.messaging_provisioning_failed);
-    assert_eq!(change.details.number.number.as_str(), "16502390214");
+    assert_eq!(change.details.attributes.number.as_str(), "16502390214");
 }
 
 #[tokio::test]
@@ -277,22 +278,21 @@ async fn invalid_input_never_reaches_the_server() {
         ("release: letters", numbers.release("206555123x").await),
         (
             "purchase: bad number",
-            numbers.purchase("0065551234").send().await.map(|_| ()),
+            numbers.purchase("0065551234").await.map(|_| ()),
         ),
         (
             "update: bad number",
-            numbers.update("12").alias("x").send().await.map(|_| ()),
+            numbers.update("12").alias("x").await.map(|_| ()),
         ),
         (
             "update: nothing",
-            numbers.update("12065551234").send().await.map(|_| ()),
+            numbers.update("12065551234").await.map(|_| ()),
         ),
         (
             "update: 65-char alias",
             numbers
                 .update("12065551234")
                 .alias(long_alias.as_str())
-                .send()
                 .await
                 .map(|_| ()),
         ),
@@ -302,7 +302,6 @@ async fn invalid_input_never_reaches_the_server() {
                 .update("12065551234")
                 .alias("x")
                 .messaging_email(true)
-                .send()
                 .await
                 .map(|_| ()),
         ),
@@ -312,7 +311,6 @@ async fn invalid_input_never_reaches_the_server() {
                 .update("12065551234")
                 .messaging_enabled(true)
                 .messaging_callback_url("ftp://x.example.com/")
-                .send()
                 .await
                 .map(|_| ()),
         ),
@@ -322,7 +320,6 @@ async fn invalid_input_never_reaches_the_server() {
                 .update("12065551234")
                 .messaging_enabled(true)
                 .messaging_callback_url("/done")
-                .send()
                 .await
                 .map(|_| ()),
         ),
@@ -496,14 +493,13 @@ async fn rejections_name_the_field_and_say_why() {
             "invalid limit: 401 is above the maximum of 400",
         ),
         (
-            numbers.update("12065551234").send().await.map(|_| ()),
+            numbers.update("12065551234").await.map(|_| ()),
             "invalid number update: changes nothing",
         ),
         (
             numbers
                 .update("12065551234")
                 .messaging_email(true)
-                .send()
                 .await
                 .map(|_| ()),
             "invalid messaging_email: only applies with messaging_enabled",

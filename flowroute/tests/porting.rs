@@ -119,7 +119,7 @@ async fn invalid_checks_never_reach_the_server() {
         ),
         (
             porting
-                .check(vec!["+44 20 7946 0958".to_string()])
+                .check(vec!["+0 20 7946 0958".to_string()])
                 .await
                 .map(|_| ()),
             "phone number",

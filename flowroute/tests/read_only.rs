@@ -28,7 +28,7 @@ async fn a_read_only_client_sends_only_what_changes_nothing() {
     // a call that would have succeeded.
     let offer = writer.numbers().search().limit(1).page().await.unwrap();
     let number = offer.items[0].number.clone();
-    writer.numbers().purchase(&number).send().await.unwrap();
+    writer.numbers().purchase(&number).await.unwrap();
     let route = writer
         .routes()
         .create(NewRoute::host("pbx.example.com", "office"))
@@ -46,7 +46,7 @@ async fn a_read_only_client_sends_only_what_changes_nothing() {
             .unwrap(),
     ] {
         let other: PhoneNumber = "12065550188".parse().unwrap();
-        refused("purchase", client.numbers().purchase(&other).send().await);
+        refused("purchase", client.numbers().purchase(&other).await);
         refused("release", client.numbers().release(&number).await);
         refused(
             "send",

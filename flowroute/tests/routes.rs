@@ -185,7 +185,6 @@ async fn update_sends_only_what_changes() {
         .routes()
         .update("98396")
         .alias("renamed")
-        .send()
         .await
         .unwrap();
     mock.assert_async().await;
@@ -256,7 +255,7 @@ async fn invalid_routes_never_reach_the_server() {
             .map(|_| ()),
         routes.set_primary("555", "1").await,
         routes.set_primary("12065551234", "1/../2").await,
-        routes.update("98396").send().await.map(|_| ()),
+        routes.update("98396").await.map(|_| ()),
         routes.list().limit(201).page().await.map(|_| ()),
         routes.list().limit(0).page().await.map(|_| ()),
     ];

@@ -150,12 +150,12 @@ async fn demo(client: &Client) {
         .await
         .unwrap();
     let candidate = found.items.first().expect("the search finds a number");
-    let bought = numbers.purchase(&candidate.number).send().await.unwrap();
-    let number = bought.details.number.number;
+    let bought = numbers.purchase(&candidate.number).await.unwrap();
+    let number = bought.details.attributes.number;
     let listed = numbers.list().limit(3).page().await.unwrap();
     assert!(!listed.items.is_empty());
     let details = numbers.get(&number).await.unwrap();
-    assert_eq!(details.number.number, number);
+    assert_eq!(details.attributes.number, number);
 
     let routes = client.routes();
     // As the demo does: two routes of its own, never one for both roles.

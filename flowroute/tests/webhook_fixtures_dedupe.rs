@@ -76,7 +76,7 @@ fn fixtures_read_back_as_the_events_they_describe() {
         "mdr2-39cadeace66e11e7aff806cd7f24ba2d"
     );
     assert_eq!(read.level, Some(2));
-    assert_eq!(read.status, "delivered");
+    assert_eq!(read.status, Some("delivered".into()));
     assert_eq!(read.status_code, None);
     assert!(read.timestamp.is_some());
 }

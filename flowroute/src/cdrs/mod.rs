@@ -13,7 +13,7 @@
 //!     Utc.with_ymd_and_hms(2019, 2, 1, 0, 0, 0).unwrap(),
 //! )
 //! .number_aliases(["Office 221"]);
-//! let export = client.cdrs().create(january).send().await?;
+//! let export = client.cdrs().create(january).await?;
 //! // … later, or when the callback URL is called:
 //! let export = client.cdrs().get(&export.id).await?;
 //! if export.status == CdrExportStatus::Completed {
@@ -26,6 +26,7 @@
 //! ```
 
 use crate::IntoChecked;
+use crate::awaitable::send_on_await;
 use crate::urls::http_url;
 mod decoder;
 mod download;
@@ -38,7 +39,7 @@ use crate::{
 };
 use chrono::{DateTime, SubsecRound, Utc};
 use flowroute_raw::types;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::{net::IpAddr, time::Duration};
 
 #[cfg(feature = "__fuzz")]
@@ -55,7 +56,7 @@ pub use records::{CallDirection, CdrRecord};
 /// such as `2019-03-18T23:20:30+00:00`); Flowroute's samples do not all use
 /// UTC, so nothing is assumed of them. Until the export completes, the URL,
 /// expiry and totals are `None`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CdrExport {
     /// The export's id.
@@ -306,11 +307,24 @@ fn numbers(field: &'static str, values: Option<Vec<String>>) -> Result<Vec<Strin
 
 /// A CDR export request being configured, from [`Cdrs::create`].
 #[derive(Debug)]
-#[must_use = "nothing is sent until you call send()"]
+#[must_use = "nothing is sent until you `.await` it"]
 pub struct CreateCdrExport {
     client: Client,
     filter: CdrFilter,
     callback_url: Option<String>,
+}
+
+send_on_await! {
+    /// `.await` requests the export; it starts as `processing`.
+    ///
+    /// # Errors
+    ///
+    /// A 422 [`Error::Api`] naming a filter Flowroute refused (a date range it
+    /// does not serve); [`Error::InvalidInput`] for a filter checked before
+    /// sending.
+    ///
+    /// Example: [`Cdrs`](Cdrs#example).
+    CreateCdrExport => CdrExport
 }
 
 impl CreateCdrExport {
@@ -320,16 +334,7 @@ impl CreateCdrExport {
         self
     }
 
-    /// Requests the export; it starts as `processing`.
-    ///
-    /// # Errors
-    ///
-    /// A 422 [`Error::Api`] naming a filter Flowroute refused (a date range it
-    /// does not serve); [`Error::InvalidInput`] for a filter checked before
-    /// sending.
-    ///
-    /// Example: [`Cdrs`](Cdrs#example).
-    pub async fn send(self) -> Result<CdrExport, Error> {
+    async fn send(self) -> Result<CdrExport, Error> {
         let filter_parameters = self.filter.into_raw()?;
         let callback_url = self
             .callback_url
@@ -365,7 +370,7 @@ list_query! {
 /// use flowroute::chrono::{TimeDelta, Utc};
 /// # async fn run(client: flowroute::Client) -> Result<(), flowroute::Error> {
 /// let end = Utc::now();
-/// let export = client.cdrs().create(CdrFilter::new(end - TimeDelta::days(7), end)).send().await?;
+/// let export = client.cdrs().create(CdrFilter::new(end - TimeDelta::days(7), end)).await?;
 /// // Later (or from the callback): the export's status, then its rows with `download`.
 /// let export = client.cdrs().get(&export.id).await?;
 /// # let _ = export; Ok(()) }
@@ -386,7 +391,7 @@ impl Client {
 
 impl Cdrs {
     /// Requests an export of the calls `filter` selects; add a callback URL if
-    /// you like, then `send()`.
+    /// you like, then `.await` it.
     ///
     /// Example: [`Cdrs`](Cdrs#example).
     pub fn create(&self, filter: CdrFilter) -> CreateCdrExport {

@@ -3,7 +3,7 @@
 
 use crate::error::{DecodeError, Error};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::{collections::BTreeMap, fmt, time::Duration};
 
 /// The name errors of the download carry; it is not an operation of the API
@@ -20,7 +20,7 @@ pub(crate) const DOWNLOAD: &str = "download_cdr_export";
 /// Money is kept as the decimal text Flowroute writes (`"0.00474784"`, US
 /// dollars): exact, where `f64` would round, and summing thousands of calls
 /// in floating point drifts. Parse it with a decimal type for arithmetic.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CdrRecord {
     /// Whether the call came in to or went out from your account.
@@ -124,6 +124,14 @@ impl fmt::Display for CallDirection {
 impl Serialize for CallDirection {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CallDirection {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(CallDirection::from(
+            std::borrow::Cow::<'de, str>::deserialize(d)?.as_ref(),
+        ))
     }
 }
 

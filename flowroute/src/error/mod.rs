@@ -124,6 +124,26 @@ pub enum Error {
         /// `None` when it named none or was relative.
         location_host: Option<String>,
     },
+    /// The client's rate limiter ([`limits`](crate::limits)) had no permit
+    /// for this call before its deadline, so the call was not sent (again).
+    /// With `attempts` 1 nothing was sent at all; after a 429, the earlier
+    /// attempts were refused by Flowroute unprocessed. Either way nothing was
+    /// done, and the call is safe to send again later.
+    #[error(
+        "{operation} was not sent: the client's {bucket} rate limit ({per_second} a second) had no permit before the deadline (the next in {wait:?})"
+    )]
+    RateLimited {
+        /// The operation (`operationId`) being called.
+        operation: &'static str,
+        /// The budget that was exhausted.
+        bucket: crate::limits::Bucket,
+        /// Its figure.
+        per_second: u32,
+        /// How much longer the call would have had to wait.
+        wait: Duration,
+        /// Attempts sent before, each answered 429 (0 when none was sent).
+        attempts: u32,
+    },
     /// The answer was larger than the client's limit
     /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
     #[error("Flowroute's answer to {operation} is larger than the limit of {limit} bytes")]
@@ -155,6 +175,11 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
+    /// A webhook body could not be read (from
+    /// [`webhooks::parse`](crate::webhooks::parse) and the event types'
+    /// `parse`), converted with `?` in code that returns this error type.
+    #[error(transparent)]
+    Webhook(#[from] crate::webhooks::WebhookError),
     /// The client could not be built as configured.
     #[error("invalid configuration: {reason}")]
     Config {
@@ -177,6 +202,15 @@ impl Error {
         Error::InvalidInput {
             field,
             reason: reason.into(),
+        }
+    }
+
+    /// The same refusal, naming the argument it came from (`from`, `to`)
+    /// rather than the type that refused it.
+    pub(crate) fn with_field(self, field: &'static str) -> Self {
+        match self {
+            Error::InvalidInput { reason, .. } => Error::InvalidInput { field, reason },
+            other => other,
         }
     }
 
@@ -240,7 +274,8 @@ impl Error {
             | Error::ResponseTooLarge { operation, .. }
             | Error::TooManyItems { operation, .. }
             | Error::Protocol { operation, .. } => operation,
-            Error::InvalidInput { .. } | Error::Config { .. } => "",
+            Error::RateLimited { operation, .. } => operation,
+            Error::InvalidInput { .. } | Error::Config { .. } | Error::Webhook(_) => "",
         }
     }
 
@@ -263,6 +298,9 @@ impl Error {
                 ..
             } => Some(Failure::Connect),
             Error::Timeout { .. } => Some(Failure::Lost),
+            // Nothing left, or what did was refused unprocessed: like a
+            // connection that never opened, transient and safe to repeat.
+            Error::RateLimited { .. } => Some(Failure::Connect),
             _ => None,
         }
     }
@@ -293,6 +331,7 @@ impl Error {
         match self {
             Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
             Error::Decode(e) => f.debug_tuple("Decode").field(e).finish(),
+            Error::Webhook(e) => f.debug_tuple("Webhook").field(e).finish(),
             Error::Transport {
                 operation,
                 host,
@@ -312,6 +351,20 @@ impl Error {
                 .field("operation", operation)
                 .field("limit", limit)
                 .field("configured", configured)
+                .finish(),
+            Error::RateLimited {
+                operation,
+                bucket,
+                per_second,
+                wait,
+                attempts,
+            } => f
+                .debug_struct("RateLimited")
+                .field("operation", operation)
+                .field("bucket", bucket)
+                .field("per_second", per_second)
+                .field("wait", wait)
+                .field("attempts", attempts)
                 .finish(),
             Error::Redirect {
                 operation,

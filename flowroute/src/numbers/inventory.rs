@@ -2,18 +2,19 @@
 //! browse area codes, exchanges and pricing tiers, and purchase.
 
 use super::{AvailableNumberType, NumberChange, NumberType, Numbers, SearchOrderBy, check_digits};
+use crate::awaitable::send_on_await;
 use crate::{
     Client, Error, IntoChecked, PhoneNumber,
     pagination::{ListRequest, list_query},
     transport::call_with_status,
 };
 use flowroute_raw::types;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A number in Flowroute's inventory, ready to [purchase](Numbers::purchase).
 ///
 /// Attributes Flowroute leaves out are `None` rather than guessed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AvailableNumber {
     /// The number, such as `16463439507`.
@@ -59,7 +60,7 @@ impl AvailableNumber {
 }
 
 /// A North American area code (NPA) with purchasable numbers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AreaCode {
     /// The three digits, such as `201`.
@@ -67,7 +68,7 @@ pub struct AreaCode {
 }
 
 /// A central-office exchange (NPA-NXX) with purchasable numbers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Exchange {
     /// The six digits, area code then exchange, such as `347215`.
@@ -75,7 +76,7 @@ pub struct Exchange {
 }
 
 /// A pricing tier with purchasable numbers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Tier {
     /// The tier's name, which is also its id, such as `Standard` or `US Promo $0.0/$0.50/$0.005`.
@@ -116,12 +117,32 @@ fn check_area_code(value: &str) -> Result<String, String> {
 
 /// A purchase being configured, from [`Numbers::purchase`].
 #[derive(Debug)]
-#[must_use = "nothing is bought until you call send()"]
+#[must_use = "nothing is bought until you `.await` it"]
 pub struct PurchaseNumber {
     client: Client,
     number: Result<PhoneNumber, Error>,
     cnam_lookups_enabled: Option<bool>,
     messaging_enabled: Option<bool>,
+}
+
+send_on_await! {
+    /// `.await` buys the number. The new number starts on the built-in `sip-reg` route.
+    ///
+    /// Sent again by this SDK only after a 429 (refused before anything was
+    /// done): when the answer is lost (a timeout, a dropped connection) the
+    /// number may still have been bought, so check with [`Numbers::get`]
+    /// before buying again.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not in the inventory (bought by
+    /// someone since the search); a 403 when the account may not buy it, which
+    /// Flowroute also answers for insufficient funds. After a [`Error::Transport`] or
+    /// [`Error::Timeout`], look the number up with [`Numbers::get`] before buying
+    /// again.
+    ///
+    /// Example: [`Numbers`](Numbers#example).
+    PurchaseNumber => NumberChange
 }
 
 impl PurchaseNumber {
@@ -140,22 +161,7 @@ impl PurchaseNumber {
         self
     }
 
-    /// Buys the number. The new number starts on the built-in `sip-reg` route.
-    ///
-    /// Sent once and never retried by this SDK: when the answer is lost (a
-    /// timeout, a dropped connection) the number may still have been bought, so
-    /// check with [`Numbers::get`] before buying again.
-    ///
-    /// # Errors
-    ///
-    /// A 404 [`Error::Api`] when the number is not in the inventory (bought by
-    /// someone since the search); a 403 when the account may not buy it, which
-    /// Flowroute also answers for insufficient funds. A purchase is never retried: after a [`Error::Transport`] or
-    /// [`Error::Timeout`], look the number up with [`Numbers::get`] before buying
-    /// again.
-    ///
-    /// Example: [`Numbers`](Numbers#example).
-    pub async fn send(self) -> Result<NumberChange, Error> {
+    async fn send(self) -> Result<NumberChange, Error> {
         let number = self.number?;
         let mut request = self
             .client
@@ -248,7 +254,7 @@ list_query! {
 }
 
 impl Numbers {
-    /// Buys a number found with [`search`](Self::search); set options, then `send()`.
+    /// Buys a number found with [`search`](Self::search); set options, then `.await` it.
     /// Never retried by this SDK, see [`PurchaseNumber::send`].
     ///
     /// Example: [`Numbers`](Numbers#example).

@@ -13,6 +13,7 @@ pub use inventory::{
 };
 
 use crate::IntoChecked;
+use crate::awaitable::send_on_await;
 use crate::urls::http_url;
 use crate::{
     Client, CnamId, E911Id, Error, PhoneNumber, RouteId,
@@ -22,7 +23,7 @@ use crate::{
 };
 use flowroute_raw::types;
 use reqwest::StatusCode;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub use flowroute_raw::open_enums::{AvailableNumberType, NumberType, SearchOrderBy};
@@ -32,7 +33,7 @@ pub use flowroute_raw::open_enums::{AvailableNumberType, NumberType, SearchOrder
 /// Attributes Flowroute leaves out are `None` rather than guessed; the first six
 /// fields are in every documented answer, the rest only in newer ones (such as
 /// purchase answers).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccountNumber {
     /// The number, such as `12012673227`.
@@ -95,11 +96,12 @@ impl AccountNumber {
 }
 
 /// One number on your account with what is assigned to it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NumberDetails {
-    /// The number and its attributes.
-    pub number: AccountNumber,
+    /// The number and its attributes: `details.attributes.number`,
+    /// `details.attributes.alias`…
+    pub attributes: AccountNumber,
     /// The route inbound calls go to first.
     pub primary_route: Option<RouteId>,
     /// The route used when the primary route fails.
@@ -125,7 +127,7 @@ impl NumberDetails {
             .into_iter()
             .partition(|item| item.type_ == "route");
         NumberDetails {
-            number: AccountNumber::from_raw(doc.data),
+            attributes: AccountNumber::from_raw(doc.data),
             primary_route: related_id(relationships.primary_route).map(RouteId::from_server),
             failover_route: related_id(relationships.failover_route).map(RouteId::from_server),
             e911_address: related_id(relationships.e911_address).map(E911Id::from_server),
@@ -165,7 +167,7 @@ fn route_from_included(item: &types::IncludedResource) -> Route {
 }
 
 /// A related resource sent along with a number, kept as sent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Related {
     /// The JSON:API type, such as `cnam`, `e911` or `messaging-provision`.
@@ -188,7 +190,7 @@ impl Related {
 
 /// The answer to a purchase or an update: the number as it now is, and whether
 /// the messaging part failed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NumberChange {
     /// The number as it now is.
@@ -246,7 +248,7 @@ fn check_alias(value: &str) -> Result<types::NumberAlias, String> {
 
 /// Changes to a number, from [`Numbers::update`]: only what is set is sent.
 #[derive(Debug)]
-#[must_use = "nothing is sent until you call send()"]
+#[must_use = "nothing is sent until you `.await` it"]
 pub struct UpdateNumber {
     client: Client,
     number: Result<PhoneNumber, Error>,
@@ -255,6 +257,19 @@ pub struct UpdateNumber {
     messaging_enabled: Option<bool>,
     messaging_email: Option<bool>,
     messaging_callback_url: Option<String>,
+}
+
+send_on_await! {
+    /// `.await` sends the changes and returns the number as it now is.
+    ///
+    /// # Errors
+    ///
+    /// A 404 [`Error::Api`] when the number is not on the account; a 422 naming
+    /// a value Flowroute refused; [`Error::InvalidInput`] for a value checked
+    /// before sending.
+    ///
+    /// Example: [`Numbers`](Numbers#example).
+    UpdateNumber => NumberChange
 }
 
 impl UpdateNumber {
@@ -290,16 +305,7 @@ impl UpdateNumber {
         self
     }
 
-    /// Sends the changes and returns the number as it now is.
-    ///
-    /// # Errors
-    ///
-    /// A 404 [`Error::Api`] when the number is not on the account; a 422 naming
-    /// a value Flowroute refused; [`Error::InvalidInput`] for a value checked
-    /// before sending.
-    ///
-    /// Example: [`Numbers`](Numbers#example).
-    pub async fn send(self) -> Result<NumberChange, Error> {
+    async fn send(self) -> Result<NumberChange, Error> {
         let number = self.number?;
         let alias = self
             .alias
@@ -385,8 +391,8 @@ list_query! {
 /// # async fn run(client: flowroute::Client) -> Result<(), flowroute::Error> {
 /// let found = client.numbers().search().starts_with("206").limit(1).page().await?;
 /// let number = found.items[0].number.clone();
-/// client.numbers().purchase(&number).messaging_enabled(true).send().await?;
-/// client.numbers().update(&number).alias("front desk").send().await?;
+/// client.numbers().purchase(&number).messaging_enabled(true).await?;
+/// client.numbers().update(&number).alias("front desk").await?;
 /// let details = client.numbers().get(&number).await?;
 /// let all = client.numbers().list().all().await?;
 /// client.numbers().release(&number).await?;
@@ -453,7 +459,7 @@ impl Numbers {
         .await
     }
 
-    /// Changes a number's alias, CNAM lookups or messaging; set what changes, then `send()`.
+    /// Changes a number's alias, CNAM lookups or messaging; set what changes, then `.await` it.
     ///
     /// Example: [`Numbers`](Numbers#example).
     pub fn update(&self, number: impl IntoChecked<PhoneNumber>) -> UpdateNumber {

@@ -7,18 +7,19 @@
 //! derived `Deserialize` cannot express.
 
 use super::{Kind, WebhookError, describe, expect_kind, read_json};
+use crate::messages::known_status;
 use crate::{MessageId, PhoneNumber};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-pub use flowroute_raw::open_enums::{MessageDirection, MessageType};
+pub use flowroute_raw::open_enums::{MessageDirection, MessageStatus, MessageType};
 
 /// An SMS or MMS that arrived at one of your numbers (Messages v2.1): the
 /// message detail record Flowroute POSTs to the `sms_callback` or
 /// `mms_callback` URL, with the media of an MMS.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InboundMessage {
     /// The record id (`mdr2-…`); look the message up again with
@@ -42,8 +43,9 @@ pub struct InboundMessage {
     pub message_type: MessageType,
     /// Whether Flowroute calls the message an MMS.
     pub is_mms: bool,
-    /// Flowroute's state in words (`delivered`); empty for an inbound MMS.
-    pub status: String,
+    /// Flowroute's state (`delivered`); `None` for an inbound MMS, which
+    /// Flowroute sends with an empty one.
+    pub status: Option<MessageStatus>,
     /// What receiving the message cost, in billionths of a US dollar
     /// (`4000000` = $0.004), read from a number or a numeric string; `None`
     /// when Flowroute leaves it out, sends null or sends something else.
@@ -64,7 +66,7 @@ pub struct InboundMessage {
 }
 
 /// One media file of an inbound MMS.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Media {
     /// Flowroute's id of the file.
@@ -83,7 +85,7 @@ pub struct Media {
 /// A delivery receipt (DLR) of a message you sent: what Flowroute POSTs to a
 /// DLR callback URL, usually twice per message (level 1 when the message is
 /// handed to the carrier, level 2 with the carrier's answer).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeliveryReceiptEvent {
     /// The id of the message you sent (`mdr2-…`), as returned by
@@ -91,9 +93,9 @@ pub struct DeliveryReceiptEvent {
     pub message_id: MessageId,
     /// 1 for the hand-over to the carrier, 2 for what happened after.
     pub level: Option<i32>,
-    /// The state in words, such as `message buffered` or `delivered`; free
-    /// text, empty when Flowroute leaves it out.
-    pub status: String,
+    /// The state, such as `message buffered` or `delivered`; `None` when
+    /// Flowroute leaves it out or sends it empty.
+    pub status: Option<MessageStatus>,
     /// Flowroute's receipt code, such as `1003`. Flowroute sends it as a
     /// number, a string or null; it is kept as text.
     pub status_code: Option<String>,
@@ -115,7 +117,7 @@ pub struct DeliveryReceiptEvent {
 
 /// An inbound SMS in the older Messages v2 format, a flat object Flowroute
 /// POSTs to accounts still on that version.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LegacyInboundMessage {
     /// The record id (`mdr1-…`).
@@ -167,7 +169,7 @@ impl InboundMessage {
                 .value(&a, "message_type", |v| v.as_str().map(MessageType::from))
                 .unwrap_or_else(|| MessageType::Unknown(String::new())),
             is_mms: read.value(&a, "is_mms", flag).unwrap_or_default(),
-            status: read.text(&a, "status").unwrap_or_default(),
+            status: known_status(read.text(&a, "status").map(MessageStatus::from)),
             amount_nanodollars: read.integer(&a, "amount_nanodollars"),
             // The docs call `amount_display` a float; every example sends
             // "$0.0040". Either is kept as text.
@@ -201,7 +203,7 @@ impl DeliveryReceiptEvent {
         Ok(DeliveryReceiptEvent {
             message_id: MessageId::from_server(message_id),
             level: read.integer(&a, "level"),
-            status: read.text(&a, "status").unwrap_or_default(),
+            status: known_status(read.text(&a, "status").map(MessageStatus::from)),
             // Documented as a string, captured as a number or null.
             status_code: read.text(&a, "status_code"),
             status_code_description: read.text(&a, "status_code_description"),

@@ -15,7 +15,8 @@
 //! let Event::DeliveryReceipt(receipt) = webhooks::parse(dlr.to_string().as_bytes())? else {
 //!     panic!("a receipt");
 //! };
-//! assert_eq!((receipt.level, receipt.status.as_str()), (Some(1), "delivered"));
+//! assert_eq!(receipt.level, Some(1));
+//! assert_eq!(receipt.status, Some(webhooks::MessageStatus::Delivered));
 //! # Ok::<(), webhooks::WebhookError>(())
 //! ```
 

@@ -118,7 +118,7 @@ mod serve;
 pub use dedupe::{Dedupe, DedupeKey};
 pub use events::{
     DeliveryReceiptEvent, InboundMessage, LegacyInboundMessage, Media, MessageDirection,
-    MessageType,
+    MessageStatus, MessageType,
 };
 #[cfg(feature = "receiver")]
 pub use receiver::{Receiver, receiver};
@@ -129,11 +129,11 @@ pub use serve::{
 };
 
 use crate::MessageId;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// One webhook from Flowroute.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Event {
     /// An SMS arrived at one of your numbers.
@@ -176,9 +176,11 @@ impl Event {
     pub fn dedupe_key(&self) -> DedupeKey {
         match self {
             Event::InboundSms(m) | Event::InboundMms(m) => DedupeKey::message(m.id.as_str()),
-            Event::DeliveryReceipt(r) => {
-                DedupeKey::receipt(r.message_id.as_str(), r.level, &r.status)
-            }
+            Event::DeliveryReceipt(r) => DedupeKey::receipt(
+                r.message_id.as_str(),
+                r.level,
+                r.status.as_ref().map_or("", |s| s.as_str()),
+            ),
             Event::LegacyInbound(m) => DedupeKey::legacy(m.id.as_str()),
         }
     }

@@ -11,11 +11,7 @@ pub(crate) async fn cdr_flow(env: &Env) {
     let cdrs = env.client.cdrs();
     let end = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
     let start = end - Days::days(7);
-    let export = cdrs
-        .create(CdrFilter::new(start, end))
-        .send()
-        .await
-        .unwrap();
+    let export = cdrs.create(CdrFilter::new(start, end)).await.unwrap();
     assert_eq!(export.status, CdrExportStatus::Processing);
     assert_eq!(export.download_url, None, "no file before completion");
     assert!(

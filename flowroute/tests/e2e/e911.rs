@@ -67,7 +67,6 @@ pub(crate) async fn e911_flow(env: &Env) {
     let moved = e911s
         .update(&created.id)
         .label("E2E Office moved")
-        .send()
         .await
         .unwrap();
     assert_eq!(moved.label, "E2E Office moved");

@@ -3,7 +3,7 @@
 use crate::support::*;
 use flowroute::PhoneNumber;
 use flowroute::chrono::{Duration as Days, Utc};
-use flowroute::messages::{CallbackType, Message, MessageDirection};
+use flowroute::messages::{CallbackType, Message, MessageDirection, MessageStatus};
 use flowroute::routes::NewRoute;
 use std::collections::BTreeSet;
 
@@ -25,21 +25,17 @@ pub(crate) async fn messaging_flow(env: &Env) {
     let bought = numbers
         .purchase(&pick.number)
         .messaging_enabled(true)
-        .send()
         .await
         .unwrap();
-    let number = bought.details.number.number.clone();
-    assert_eq!(bought.details.number.messaging_enabled, Some(true));
+    let number = bought.details.attributes.number.clone();
+    assert_eq!(bought.details.attributes.messaging_enabled, Some(true));
     assert_eq!(number, pick.number);
     let primary = routes
         .create(NewRoute::host("sip.example.com", "e2e msg primary"))
         .await
         .unwrap();
     let failover = routes
-        .create(NewRoute::number(
-            "12065550100".parse().unwrap(),
-            "e2e msg failover",
-        ))
+        .create(NewRoute::number("12065550100", "e2e msg failover"))
         .await
         .unwrap();
     routes.set_primary(&number, &primary.id).await.unwrap();
@@ -87,7 +83,7 @@ pub(crate) async fn messaging_flow(env: &Env) {
         (record.delivery_receipts.len() == 2).then_some(record)
     })
     .await;
-    assert_eq!(delivered.status, "delivered");
+    assert_eq!(delivered.status, Some(MessageStatus::Delivered));
     let levels: BTreeSet<Option<i32>> = delivered
         .delivery_receipts
         .iter()

@@ -84,12 +84,12 @@ pub(crate) async fn numbers_flow(env: &Env) {
         pick.number
     );
 
-    let bought = numbers.purchase(&pick.number).send().await.unwrap();
+    let bought = numbers.purchase(&pick.number).await.unwrap();
     let details = &bought.details;
-    assert_eq!(details.number.number, pick.number);
-    assert_eq!(details.number.status.as_deref(), Some("PURCHASED"));
-    assert_eq!(details.number.setup_cost, pick.setup_cost);
-    assert_eq!(details.number.monthly_cost, pick.monthly_cost);
+    assert_eq!(details.attributes.number, pick.number);
+    assert_eq!(details.attributes.status.as_deref(), Some("PURCHASED"));
+    assert_eq!(details.attributes.setup_cost, pick.setup_cost);
+    assert_eq!(details.attributes.monthly_cost, pick.monthly_cost);
     assert!(!bought.messaging_provisioning_failed);
     assert_eq!(
         details.primary_route.as_ref().map(|r| r.as_str()),
@@ -109,18 +109,17 @@ pub(crate) async fn numbers_flow(env: &Env) {
         .update(&pick.number)
         .alias(alias)
         .cnam_lookups_enabled(false)
-        .send()
         .await
         .unwrap();
-    assert_eq!(updated.details.number.alias.as_deref(), Some(alias));
-    assert_eq!(updated.details.number.cnam_lookups_enabled, Some(false));
+    assert_eq!(updated.details.attributes.alias.as_deref(), Some(alias));
+    assert_eq!(updated.details.attributes.cnam_lookups_enabled, Some(false));
     let fetched = numbers.get(&pick.number).await.unwrap();
     assert_eq!(
-        fetched.number.alias.as_deref(),
+        fetched.attributes.alias.as_deref(),
         Some(alias),
         "the alias sticks"
     );
-    assert_eq!(fetched.number.cnam_lookups_enabled, Some(false));
+    assert_eq!(fetched.attributes.cnam_lookups_enabled, Some(false));
     let by_alias = numbers.list().alias(alias).all().await.unwrap();
     let by_alias: Vec<&PhoneNumber> = by_alias.iter().map(|n| &n.number).collect();
     assert_eq!(by_alias, vec![&pick.number], "the alias filter finds it");

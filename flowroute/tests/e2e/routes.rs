@@ -30,7 +30,7 @@ pub(crate) async fn routes_flow(env: &Env) {
     assert_eq!(host.alias.as_deref(), Some("e2e pbx"));
     assert_eq!(host.edge_strategy_id, Some(edge));
     let cell = routes
-        .create(NewRoute::number("12065550123".parse().unwrap(), "e2e cell"))
+        .create(NewRoute::number("12065550123", "e2e cell"))
         .await
         .unwrap();
     assert_eq!(cell.route_type, RouteType::Number);
@@ -66,7 +66,6 @@ pub(crate) async fn routes_flow(env: &Env) {
     let renamed = routes
         .update(&host.id)
         .alias("e2e pbx renamed")
-        .send()
         .await
         .unwrap();
     assert_eq!(renamed.alias.as_deref(), Some("e2e pbx renamed"));
@@ -77,7 +76,6 @@ pub(crate) async fn routes_flow(env: &Env) {
     let moved = routes
         .update(&desk.id)
         .destination(RouteType::Uri, "sip:front@pbx.example.com")
-        .send()
         .await
         .unwrap();
     assert_eq!(moved.value.as_deref(), Some("sip:front@pbx.example.com"));

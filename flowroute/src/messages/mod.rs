@@ -4,8 +4,7 @@
 //! ```no_run
 //! # async fn run(client: flowroute::Client) -> Result<(), flowroute::Error> {
 //! use flowroute::messages::Message;
-//! let (from, to) = ("12012673227".parse()?, "12065551234".parse()?);
-//! let id = client.messages().send(Message::sms(from, to, "hello")).await?;
+//! let id = client.messages().send(Message::sms("12012673227", "12065551234", "hello")).await?;
 //! let record = client.messages().get(&id).await?;
 //! println!("{}: {}", record.id, record.status);
 //! # Ok(()) }
@@ -14,7 +13,9 @@
 //! # Limits
 //!
 //! Flowroute accepts 5 SMS and 1 MMS per second per access key and endpoint,
-//! and answers 429 beyond that. An MMS, text included, may total at most
+//! and answers 429 beyond that; the client's rate limiter keeps to these
+//! figures ([`limits`](crate::limits)), and [`Messages::send_all`] sends any
+//! number of messages within them. An MMS, text included, may total at most
 //! 750 kB; Flowroute fetches the media itself and answers 422 when a file is
 //! too large.
 //!
@@ -26,7 +27,12 @@
 //! a body with any non-ASCII character is sent as UCS-2, 70 characters per
 //! segment. [`Message::segments`] estimates the count.
 
+mod bulk;
+
+pub use bulk::{DEFAULT_CONCURRENCY, Progress, SendAll, SendOutcome};
+
 use crate::IntoChecked;
+use crate::refusal::FirstRefusal;
 use crate::urls::http_url;
 use crate::{
     Client, Error, MessageId, PhoneNumber,
@@ -35,10 +41,10 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use flowroute_raw::types;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use flowroute_raw::open_enums::{CallbackType, MessageDirection, MessageType};
+pub use flowroute_raw::open_enums::{CallbackType, MessageDirection, MessageStatus, MessageType};
 
 /// The most an MMS may carry, text included: "750 kB", read as 750 KiB so that
 /// only text certainly too large is refused (Flowroute's own 422 names 767 840
@@ -62,18 +68,22 @@ const SEGMENT_UCS2: usize = 70;
 ///
 /// ```
 /// use flowroute::messages::Message;
-/// let (from, to) = ("12012673227".parse()?, "12065551234".parse()?);
-/// let sms = Message::sms(from, to, "hello").dlr_callback("https://example.com/dlr");
-/// let mms = Message::mms("12012673227".parse()?, "12065551234".parse()?)
+/// let sms = Message::sms("12012673227", "+1 206 555 1234", "hello")
+///     .dlr_callback("https://example.com/dlr");
+/// let mms = Message::mms("12012673227", "12065551234")
 ///     .body("look")
 ///     .media_url("https://example.com/cat.gif");
-/// # Ok::<(), flowroute::Error>(())
 /// ```
+///
+/// The numbers are [`IntoChecked`]: a [`PhoneNumber`] or text. Text that is
+/// not a phone number is kept as a refusal that [`Messages::send`] returns as
+/// [`Error::InvalidInput`], so building a message needs no `?`.
 #[derive(Debug, Clone, PartialEq)]
 #[must_use]
 pub struct Message {
-    from: PhoneNumber,
-    to: PhoneNumber,
+    from: Option<PhoneNumber>,
+    to: Option<PhoneNumber>,
+    refusal: FirstRefusal,
     body: Option<String>,
     media_urls: Vec<String>,
     is_mms: bool,
@@ -83,10 +93,23 @@ pub struct Message {
 
 impl Message {
     /// An SMS from a number on your account to `to`.
-    pub fn sms(from: PhoneNumber, to: PhoneNumber, body: impl Into<String>) -> Self {
+    pub fn sms(
+        from: impl IntoChecked<PhoneNumber>,
+        to: impl IntoChecked<PhoneNumber>,
+        body: impl Into<String>,
+    ) -> Self {
+        let mut refusal = FirstRefusal::default();
+        let mut number = |field, value: Result<PhoneNumber, Error>| {
+            value
+                .map_err(|e| refusal.note_error(e.with_field(field)))
+                .ok()
+        };
+        let from = number("from", north_american("from", from.into_checked()));
+        let to = number("to", north_american("to", to.into_checked()));
         Message {
             from,
             to,
+            refusal,
             body: Some(body.into()),
             media_urls: Vec::new(),
             is_mms: false,
@@ -97,7 +120,7 @@ impl Message {
 
     /// An MMS from a number on your account to `to`; add a
     /// [`body`](Self::body), [`media_url`](Self::media_url)s, or both.
-    pub fn mms(from: PhoneNumber, to: PhoneNumber) -> Self {
+    pub fn mms(from: impl IntoChecked<PhoneNumber>, to: impl IntoChecked<PhoneNumber>) -> Self {
         Message {
             is_mms: true,
             body: None,
@@ -140,7 +163,7 @@ impl Message {
     ///
     /// ```
     /// use flowroute::messages::Message;
-    /// let sms = |text: &str| Message::sms("12012673227".parse().unwrap(), "12065551234".parse().unwrap(), text);
+    /// let sms = |text: &str| Message::sms("12012673227", "12065551234", text);
     /// assert_eq!(sms(&"a".repeat(160)).segments(), 1);
     /// assert_eq!(sms(&"a".repeat(161)).segments(), 2);
     /// assert_eq!(sms(&"é".repeat(80)).segments(), 2);
@@ -163,6 +186,10 @@ impl Message {
     }
 
     fn into_raw(self) -> Result<types::NewMessage, Error> {
+        self.refusal.check()?;
+        let (Some(from), Some(to)) = (self.from, self.to) else {
+            unreachable!("a number that did not parse is a noted refusal")
+        };
         let body_len = self.body.as_deref().map_or(0, str::len);
         if !self.is_mms {
             if body_len == 0 {
@@ -215,11 +242,22 @@ impl Message {
             is_mms: (self.is_mms && media_urls.is_empty()).then_some(true),
             body: self.body.filter(|b| !b.is_empty()),
             dlr_callback,
-            from: self.from.to_string(),
+            from: from.to_string(),
             media_urls,
-            to: self.to.to_string(),
+            to: to.to_string(),
         })
     }
+}
+
+/// Messages v2.1 documents its numbers as 11-digit North American ones.
+fn north_american(
+    field: &'static str,
+    number: Result<PhoneNumber, Error>,
+) -> Result<PhoneNumber, Error> {
+    number?.north_american(
+        field,
+        "Flowroute's Messages v2.1 sends from and to 11-digit North American numbers",
+    )
 }
 
 /// A callback type goes into a path that also serves message ids: a value this
@@ -237,7 +275,7 @@ fn check_callback_type(callback_type: &CallbackType) -> Result<(), Error> {
 
 /// A message detail record (MDR): one SMS or MMS, inbound or outbound, as
 /// Flowroute recorded it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Mdr {
     /// The record id (`mdr2-…`).
@@ -252,9 +290,9 @@ pub struct Mdr {
     pub direction: MessageDirection,
     /// The kind of Flowroute number involved.
     pub message_type: MessageType,
-    /// The last known state in Flowroute's words (`delivered`, `message
-    /// buffered`, …); free text, empty when not applicable (inbound MMS).
-    pub status: String,
+    /// The last known state (`delivered`, `message buffered`, …); `None` when
+    /// Flowroute sends none or an empty one (inbound MMS).
+    pub status: Option<MessageStatus>,
     /// Whether the message is an MMS.
     pub is_mms: bool,
     /// When Flowroute received or sent the message.
@@ -291,7 +329,7 @@ impl Mdr {
             message_type: a
                 .message_type
                 .unwrap_or_else(|| MessageType::Unknown(String::new())),
-            status: a.status.unwrap_or_default(),
+            status: known_status(a.status),
             is_mms: a.is_mms.unwrap_or_default(),
             timestamp: a.timestamp,
             amount_nanodollars: a.amount_nanodollars.unwrap_or_default(),
@@ -313,16 +351,22 @@ impl Mdr {
     }
 }
 
+/// A status, unless Flowroute sent an empty one: it does for inbound MMS,
+/// where no state applies.
+pub(crate) fn known_status(status: Option<MessageStatus>) -> Option<MessageStatus> {
+    status.filter(|s| !s.as_str().is_empty())
+}
+
 /// One delivery receipt (DLR) of an outbound SMS. Usually there are two:
 /// level 1 when Flowroute hands the message to the carrier, level 2 with the
 /// carrier's answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeliveryReceipt {
     /// 1 for the hand-over to the carrier, 2 for what happened after.
     pub level: Option<i32>,
-    /// The state in words, such as `message buffered`; free text.
-    pub status: Option<String>,
+    /// The state, such as `message buffered`.
+    pub status: Option<MessageStatus>,
     /// Flowroute's receipt code, such as `1003`. Flowroute sends it as a number,
     /// a string or null; it is kept as text.
     pub status_code: Option<String>,
@@ -336,7 +380,7 @@ impl DeliveryReceipt {
     pub(crate) fn from_raw(dlr: types::DeliveryReceipt) -> DeliveryReceipt {
         DeliveryReceipt {
             level: dlr.level,
-            status: dlr.status,
+            status: known_status(dlr.status),
             status_code: match dlr.status_code {
                 None | Some(Value::Null) => None,
                 Some(Value::String(s)) => Some(s),
@@ -349,7 +393,7 @@ impl DeliveryReceipt {
 }
 
 /// A registered messaging callback URL.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Callback {
     /// The URL Flowroute POSTs to.
@@ -429,20 +473,25 @@ impl Messages {
     /// (202); delivery is reported later through delivery receipts.
     ///
     /// The message is checked first (see [`Message`]); a rejected one never
-    /// reaches Flowroute.
+    /// reaches Flowroute. The client's rate limiter ([`limits`](crate::limits))
+    /// spaces sends to Flowroute's 5 SMS and 1 MMS a second; the wait counts
+    /// against the call's deadline.
     ///
-    /// Never retried by the SDK: when the answer is lost (a timeout, a broken
-    /// connection) the message may have been sent, and sending again could
-    /// deliver it twice. Look it up with [`list`](Self::list) before retrying
-    /// yourself.
+    /// Sent again by the SDK only after a 429, Flowroute's refusal of a
+    /// request it did nothing with. After anything else (a timeout, a broken
+    /// connection, a 5xx) the message may have been sent, and sending it again
+    /// could deliver it twice: look for it with [`list`](Self::list) before
+    /// retrying yourself.
     ///
     /// # Errors
     ///
     /// A 403 [`Error::Api`] when the account may not send this message (Flowroute
     /// also answers 403 for insufficient funds); a 422 naming a value it refused;
-    /// a 429 past the rate limit (5 SMS/s, 1 MMS/s per access key). A send is never retried: after an
-    /// [`Error::Transport`] or [`Error::Timeout`] the message may have gone, so
-    /// look for it with [`list`](Messages::list) before sending again.
+    /// a 429 when Flowroute still refused it after the retries;
+    /// [`Error::RateLimited`] when the limiter had no permit before the
+    /// deadline (nothing was sent); [`Error::InvalidInput`] for a message
+    /// refused before sending. After an [`Error::Transport`] or
+    /// [`Error::Timeout`] the message may have gone.
     ///
     /// Example: [`Messages`](Messages#example).
     pub async fn send(&self, message: Message) -> Result<MessageId, Error> {
