@@ -65,6 +65,31 @@
 //! [`MAX_PENDING_FAULTS`] rules are pending at once, and a rule's method,
 //! path and content type hold at most 2048 bytes each.
 //!
+//! # Rate limits
+//!
+//! As Flowroute does, the simulator answers a message send
+//! (`POST /v2.1/messages`) `429 Too Many Requests` when its access key sends
+//! too fast: by default ([`RateLimits::documented`]) beyond 5 SMS or 1 MMS
+//! per second, each class with its own budget (a send is an MMS when it has
+//! `media_urls` or says `is_mms`, as its record will). A send is accepted
+//! only if fewer sends of its class than the figure were accepted in the
+//! second before it, the half-open window `(t - 1 s, t]` of a monotonic
+//! clock; refused sends do not count. The 429 has a JSON:API error document
+//! and `Retry-After` in whole seconds, rounded up, until the oldest accepted
+//! send leaves the window (so 1; its detail gives the milliseconds). A
+//! throttled send is not applied: no message record, receipt or webhook.
+//!
+//! An injected fault comes first (and one that acts on the answer acts on a
+//! 429 too), then authentication (a 401 spends nothing), then the limit,
+//! then validation: an invalid send spends budget like a valid one, since
+//! Flowroute defines its limits per endpoint and access key, as a gateway
+//! in front of the API applies them.
+//!
+//! Choose the limits with [`SimulatorBuilder::rate_limits`], change them
+//! with [`Simulator::set_rate_limits`]; a reset restores the builder's. The request log gives each send's `send_class`,
+//! whether it was `throttled`, and its `received_ms`. The limiter keeps at
+//! most a figure's worth of instants per class, for authenticated keys only.
+//!
 //! # Logs
 //!
 //! The request log and the webhook log each keep the newest
@@ -111,6 +136,7 @@ mod ctx;
 mod error;
 mod faults;
 mod inventory;
+mod limits;
 mod messaging;
 mod model;
 mod prng;
@@ -121,11 +147,13 @@ mod ring;
 mod server;
 mod sim;
 mod state;
+mod throttle;
 mod validate;
 
 pub use ctx::MAX_WEBHOOKS_IN_FLIGHT;
 pub use faults::MAX_PENDING_FAULTS;
 pub use faults::{DropPoint, Fault, FaultBody, FaultRule};
+pub use limits::{ParseRateLimitsError, RateLimits};
 pub use records::{
     InboundMessage, MAX_RECORDED_BYTES, RequestPage, RequestRecord, SimError, WebhookDelivery,
     WebhookPage,
