@@ -7,8 +7,8 @@
 //! state: bought numbers stay bought, sent messages get delivery receipts,
 //! and callbacks are really POSTed (with Flowroute's retries). A control
 //! plane under `/__sim/` (and the same methods on [`Simulator`]) resets the
-//! account, injects faults, shows the request log and simulates inbound
-//! messages.
+//! account, injects faults, sets the messaging rate limits, shows the request
+//! log and simulates inbound messages.
 //!
 //! ```
 //! use flowroute_sim::{SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator};
@@ -46,9 +46,11 @@
 //! | request | effect |
 //! |---|---|
 //! | `GET /__sim/` | this table as JSON: `{"endpoints":[{"method","path","does"}…]}` |
-//! | `POST /__sim/reset` | back to the starting account; faults and logs cleared (204) |
+//! | `POST /__sim/reset` | back to the starting account; faults and logs cleared, configured rate limits restored (204) |
 //! | `POST /__sim/faults` `{"method"?,"path","count"?,"fault"}` | inject a [`Fault`] (201, echoes the rule) |
 //! | `GET /__sim/faults`, `DELETE /__sim/faults` | pending rules with remaining counts; clear them |
+//! | `GET /__sim/rate-limits` | the [`RateLimits`] in force: `{"off":false,"sms":5,"mms":1}` (`null` figures when off) |
+//! | `PUT /__sim/rate-limits` `{"off"?,"sms"?,"mms"?}` or `"off"`, `"documented"`, `"sms=N,mms=M"` | enforce other limits (200, answered as `GET`); a figure left out is the documented one |
 //! | `GET /__sim/requests?after=SEQ&limit=N`, `DELETE /__sim/requests` | a [`RequestPage`] of the [`RequestRecord`] log; clear it |
 //! | `POST /__sim/inbound` `{"from","to","body"?,"media_urls"?}` | an [`InboundMessage`] arrives (201, the MDR document) |
 //! | `POST /__sim/cnams/{id}/approve` | approve a CNAM record (204) |
@@ -85,8 +87,10 @@
 //! Flowroute defines its limits per endpoint and access key, as a gateway
 //! in front of the API applies them.
 //!
-//! Choose the limits with [`SimulatorBuilder::rate_limits`], change them
-//! with [`Simulator::set_rate_limits`]; a reset restores the builder's. The request log gives each send's `send_class`,
+//! Choose the limits with [`SimulatorBuilder::rate_limits`] or
+//! `--rate-limits off|documented|sms=N,mms=M`, change them with
+//! [`Simulator::set_rate_limits`] or `PUT /__sim/rate-limits`; a reset
+//! restores the builder's. The request log gives each send's `send_class`,
 //! whether it was `throttled`, and its `received_ms`. The limiter keeps at
 //! most a figure's worth of instants per class, for authenticated keys only.
 //!

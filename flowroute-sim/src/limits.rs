@@ -1,8 +1,11 @@
-//! The messaging rate limits the simulator enforces, as configured.
+//! The messaging rate limits the simulator enforces, as configured: by the
+//! builder, the `--rate-limits` flag, or `PUT /__sim/rate-limits`.
 
 use std::fmt;
 use std::num::NonZeroU32;
 use std::str::FromStr;
+
+use serde_json::{Map, Value, json};
 
 /// Flowroute's documented figures: 5 SMS and 1 MMS per second.
 const DOCUMENTED_SMS: NonZeroU32 = NonZeroU32::new(5).expect("5 is not zero");
@@ -16,7 +19,7 @@ const DOCUMENTED_MMS: NonZeroU32 = NonZeroU32::new(1).expect("1 is not zero");
 /// fewer sends of its class than the figure were accepted in the preceding
 /// second; see the crate docs, "Rate limits".
 ///
-/// The text form, for [`FromStr`], is `off`,
+/// The text form, for `--rate-limits` and [`FromStr`], is `off`,
 /// `documented`, or `sms=N,mms=M` where either part may be left out to keep
 /// its documented figure; [`Display`](fmt::Display) writes it back.
 ///
@@ -83,6 +86,64 @@ impl RateLimits {
     /// Whether every send is accepted.
     pub fn is_off(&self) -> bool {
         self.figures.is_none()
+    }
+
+    /// The control plane's JSON form: `{"off":false,"sms":5,"mms":1}`, or
+    /// `{"off":true,"sms":null,"mms":null}`.
+    pub(crate) fn to_json(self) -> Value {
+        json!({"off": self.is_off(), "sms": self.sms_per_second(), "mms": self.mms_per_second()})
+    }
+
+    /// Reads the body of `PUT /__sim/rate-limits`: an object with any of
+    /// `off`, `sms` and `mms` (the [`to_json`](Self::to_json) form reads
+    /// back; a figure left out or null keeps its documented value), or a
+    /// string in the text form. The error starts with the field at fault.
+    pub(crate) fn from_json(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::String(text) => text.parse().map_err(|e: ParseRateLimitsError| e.0),
+            Value::Object(fields) => Self::from_fields(fields),
+            _ => Err(
+                "rate limits: expected an object such as {\"sms\":5,\"mms\":1} or {\"off\":true}, \
+                 or a string such as \"documented\""
+                    .into(),
+            ),
+        }
+    }
+
+    fn from_fields(fields: &Map<String, Value>) -> Result<Self, String> {
+        if let Some(unknown) = fields
+            .keys()
+            .find(|k| !["off", "sms", "mms"].contains(&k.as_str()))
+        {
+            return Err(format!(
+                "{unknown}: unknown field; expected off, sms or mms"
+            ));
+        }
+        let given = |class: &str| !matches!(fields.get(class), None | Some(Value::Null));
+        match fields.get("off") {
+            None | Some(Value::Null | Value::Bool(false)) => {}
+            Some(Value::Bool(true)) if given("sms") || given("mms") => {
+                return Err("off: true takes no sms or mms figure".into());
+            }
+            Some(Value::Bool(true)) => return Ok(Self::off()),
+            Some(_) => return Err("off: must be true or false".into()),
+        }
+        let figure = |class: &str, documented: NonZeroU32| {
+            if !given(class) {
+                return Ok(documented);
+            }
+            fields[class]
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .and_then(NonZeroU32::new)
+                .ok_or_else(|| format!("{class}: must be an integer from 1 to {}", u32::MAX))
+        };
+        Ok(RateLimits {
+            figures: Some((
+                figure("sms", DOCUMENTED_SMS)?,
+                figure("mms", DOCUMENTED_MMS)?,
+            )),
+        })
     }
 }
 
@@ -203,5 +264,39 @@ mod tests {
     #[should_panic(expected = "mms must be at least 1")]
     fn a_zero_figure_in_code_panics() {
         let _ = RateLimits::per_second(5, 0);
+    }
+
+    #[test]
+    fn json_forms_read_and_round_trip() {
+        let read = |v: Value| RateLimits::from_json(&v);
+        assert_eq!(
+            read(json!({"sms": 9, "mms": 4})),
+            Ok(RateLimits::per_second(9, 4))
+        );
+        assert_eq!(read(json!({"mms": 4})), Ok(RateLimits::per_second(5, 4)));
+        assert_eq!(read(json!({})), Ok(RateLimits::documented()));
+        assert_eq!(read(json!({"off": true})), Ok(RateLimits::off()));
+        assert_eq!(read(json!("documented")), Ok(RateLimits::documented()));
+        assert_eq!(read(json!("sms=2")), Ok(RateLimits::per_second(2, 1)));
+        for limits in [RateLimits::off(), RateLimits::per_second(3, 2)] {
+            assert_eq!(read(limits.to_json()), Ok(limits));
+        }
+        assert_eq!(
+            RateLimits::documented().to_json(),
+            json!({"off": false, "sms": 5, "mms": 1})
+        );
+        for (body, says) in [
+            (json!({"sms": 0}), "sms: must be an integer from 1"),
+            (json!({"mms": "2"}), "mms: must be an integer"),
+            (json!({"sms": 1.5}), "sms: must be an integer"),
+            (json!({"off": true, "sms": 3}), "off: true takes no"),
+            (json!({"off": "yes"}), "off: must be true or false"),
+            (json!({"fax": 1}), "fax: unknown field"),
+            (json!("sms=0"), "sms=0: a figure must be at least 1"),
+            (json!(5), "rate limits: expected an object"),
+        ] {
+            let err = read(body.clone()).unwrap_err();
+            assert!(err.starts_with(says), "{body} -> {err}");
+        }
     }
 }

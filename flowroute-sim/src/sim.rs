@@ -274,14 +274,15 @@ impl Simulator {
         self.ctx.reset();
     }
 
-    /// The message send rate limits in force.
+    /// The message send rate limits in force. Same as `GET /__sim/rate-limits`.
     pub fn rate_limits(&self) -> RateLimits {
         self.ctx.limiter().limits()
     }
 
     /// Enforces other send rate limits from now on (until changed again or
     /// reset). Sends already counted in the last second keep counting
-    /// against the new figures; turning the limits off forgets them.
+    /// against the new figures; turning the limits off forgets them. Same
+    /// as `PUT /__sim/rate-limits`.
     pub fn set_rate_limits(&self, limits: RateLimits) {
         self.ctx.limiter().set(limits);
     }

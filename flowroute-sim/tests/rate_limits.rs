@@ -1,5 +1,5 @@
 //! The documented messaging rate limits, over HTTP: bursts, classes,
-//! custom figures, and what the request log shows.
+//! custom figures, the control plane, and what the request log shows.
 
 mod common;
 
@@ -233,6 +233,67 @@ async fn faults_and_authentication_come_first_and_validation_after() {
         .await
         .invalid("from");
     assert_eq!(api.post("/v2.1/messages", body).await.status, 429);
+}
+
+#[tokio::test]
+async fn the_control_plane_reads_and_sets_the_limits_and_reset_restores_them() {
+    let api = limited(RateLimits::per_second(3, 2)).await;
+    let control =
+        |method: Method, body: Option<Value>| api.control(method, "/__sim/rate-limits", body);
+    let read = control(Method::GET, None).await;
+    assert_eq!(
+        (read.status, read.content_type()),
+        (200, "application/json")
+    );
+    assert_eq!(read.body, json!({"off": false, "sms": 3, "mms": 2}));
+
+    let off = control(Method::PUT, Some(json!({"off": true}))).await;
+    assert_eq!(off.body, json!({"off": true, "sms": null, "mms": null}));
+    assert_eq!(api.sim.rate_limits(), RateLimits::off());
+    assert_eq!(burst(&api, 8, sms(&api).await).await, [202; 8]);
+
+    for (body, figures) in [
+        (json!({"sms": 7}), (7, 1)),
+        (json!("sms=4,mms=3"), (4, 3)),
+        (json!("documented"), (5, 1)),
+        (json!({"off": false, "sms": 1, "mms": 1}), (1, 1)),
+    ] {
+        let set = control(Method::PUT, Some(body.clone())).await;
+        assert_eq!(set.status, 200, "{body}: {:#}", set.body);
+        assert_eq!(
+            (set.body["sms"].as_u64(), set.body["mms"].as_u64()),
+            (Some(figures.0), Some(figures.1))
+        );
+        assert_eq!(control(Method::GET, None).await.body, set.body);
+    }
+    for (body, says) in [
+        (json!({"sms": 0}), "sms: must be an integer from 1"),
+        (json!("fast"), "`fast`: expected off, documented"),
+        (json!({"off": true, "mms": 2}), "off: true takes no"),
+        (json!({"per_second": 3}), "per_second: unknown field"),
+    ] {
+        let refused = control(Method::PUT, Some(body)).await;
+        let detail = refused.error(422);
+        assert!(detail.as_str().unwrap().starts_with(says), "{detail}");
+    }
+    assert_eq!(control(Method::PUT, None).await.status, 400);
+    assert_eq!(
+        api.sim.rate_limits(),
+        RateLimits::per_second(1, 1),
+        "refusals change nothing"
+    );
+
+    // Spend the budget of one, then reset: the started figures are back
+    // and nothing counted before still counts.
+    let body = sms(&api).await;
+    assert_eq!(burst(&api, 2, body.clone()).await, [202, 429]);
+    api.sim.set_rate_limits(RateLimits::per_second(1, 5));
+    assert_eq!(api.post("/v2.1/messages", body.clone()).await.status, 429);
+    let reset = api.control(Method::POST, "/__sim/reset", None).await;
+    assert_eq!(reset.status, 204);
+    assert_eq!(api.sim.rate_limits(), RateLimits::per_second(3, 2));
+    let body = sms(&api).await;
+    assert_eq!(burst(&api, 4, body).await, [202, 202, 202, 429]);
 }
 
 #[tokio::test]
