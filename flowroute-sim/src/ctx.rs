@@ -9,9 +9,11 @@ use serde_json::Value;
 use tokio::sync::{Semaphore, watch};
 
 use crate::faults::FaultBook;
+use crate::limits::RateLimits;
 use crate::records::{RequestPage, RequestRecord, WebhookDelivery, WebhookPage, capped};
 use crate::ring::{Ring, check_limit};
 use crate::state::{State, Timing};
+use crate::throttle::Limiter;
 
 /// Flowroute retries a webhook four times after the first attempt (the
 /// description of `InboundMessageDocument` in `openapi/flowroute.yaml`).
@@ -38,13 +40,18 @@ pub(crate) struct Config {
     pub(crate) idle_timeout: Duration,
     /// Connections served at once; at least 1.
     pub(crate) max_connections: usize,
+    /// The send rate limits a reset goes back to.
+    pub(crate) rate_limits: RateLimits,
 }
 
 #[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) config: Config,
     pub(crate) base_url: String,
+    /// Where the log's `received_ms` counts from.
+    started: tokio::time::Instant,
     state: Mutex<State>,
+    limiter: Mutex<Limiter>,
     faults: Mutex<FaultBook>,
     requests: Mutex<Ring<RequestRecord>>,
     webhooks: Mutex<Ring<WebhookDelivery>>,
@@ -81,10 +88,13 @@ impl Ctx {
     ) -> Self {
         let state = State::new(config.seed, config.timing, 0);
         let capacity = config.log_capacity;
+        let limiter = Limiter::new(config.rate_limits);
         Ctx(Arc::new(Inner {
             config,
             base_url,
+            started: tokio::time::Instant::now(),
             state: Mutex::new(state),
+            limiter: Mutex::new(limiter),
             faults: Mutex::new(FaultBook::default()),
             requests: Mutex::new(Ring::new(capacity)),
             webhooks: Mutex::new(Ring::new(capacity)),
@@ -104,6 +114,16 @@ impl Ctx {
 
     pub(crate) fn faults(&self) -> MutexGuard<'_, FaultBook> {
         lock(&self.faults)
+    }
+
+    pub(crate) fn limiter(&self) -> MutexGuard<'_, Limiter> {
+        lock(&self.limiter)
+    }
+
+    /// `at` as milliseconds since the simulator started.
+    pub(crate) fn millis_since_start(&self, at: tokio::time::Instant) -> u64 {
+        let elapsed = at.saturating_duration_since(self.started).as_millis();
+        u64::try_from(elapsed).unwrap_or(u64::MAX)
     }
 
     /// Logs `record` under the next sequence number.
@@ -147,7 +167,8 @@ impl Ctx {
         })
     }
 
-    /// Back to the starting account; faults and logs are cleared too.
+    /// Back to the starting account; faults and logs are cleared too, and
+    /// the configured rate limits apply again to empty windows.
     pub(crate) fn reset(&self) {
         {
             let mut state = lock(&self.state);
@@ -155,6 +176,7 @@ impl Ctx {
             *state = State::new(self.config.seed, self.config.timing, epoch);
         }
         self.faults().clear();
+        *self.limiter() = Limiter::new(self.config.rate_limits);
         self.clear_requests();
         lock(&self.webhooks).clear();
     }
@@ -221,5 +243,36 @@ impl Ctx {
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+impl Ctx {
+    /// A context with no server in front, for unit tests of pipeline steps;
+    /// its access key is `key`.
+    pub(crate) fn for_tests(rate_limits: RateLimits) -> Ctx {
+        let config = Config {
+            access_key: "key".into(),
+            secret_key: "secret".into(),
+            seed: 1,
+            callback_retry_interval: Duration::from_millis(10),
+            dlr_delay: Duration::from_millis(10),
+            timing: Timing {
+                cnam_approval_delay: None,
+                cdr_export_delay: Duration::ZERO,
+            },
+            log_capacity: 16,
+            idle_timeout: Duration::from_secs(1),
+            max_connections: 1,
+            rate_limits,
+        };
+        let (_, shutdown) = watch::channel(false);
+        Ctx::new(
+            config,
+            "http://127.0.0.1:9".into(),
+            reqwest::Client::new(),
+            tokio::runtime::Handle::current(),
+            shutdown,
+        )
     }
 }

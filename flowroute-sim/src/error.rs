@@ -95,6 +95,17 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, "Bad Request", detail.into())
     }
 
+    /// 429 with `Retry-After` in seconds, as the simulator's rate limiter
+    /// and an injected `rate_limit` fault both answer.
+    pub(crate) fn too_many_requests(detail: impl Into<String>, retry_after: u64) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too Many Requests",
+            detail.into(),
+        )
+        .with_header(header::RETRY_AFTER, HeaderValue::from(retry_after))
+    }
+
     pub(crate) fn forbidden(title: &str, detail: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, title, detail.into())
     }

@@ -7,8 +7,8 @@
 //! state: bought numbers stay bought, sent messages get delivery receipts,
 //! and callbacks are really POSTed (with Flowroute's retries). A control
 //! plane under `/__sim/` (and the same methods on [`Simulator`]) resets the
-//! account, injects faults, shows the request log and simulates inbound
-//! messages.
+//! account, injects faults, sets the messaging rate limits, shows the request
+//! log and simulates inbound messages.
 //!
 //! ```
 //! use flowroute_sim::{SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator};
@@ -46,9 +46,11 @@
 //! | request | effect |
 //! |---|---|
 //! | `GET /__sim/` | this table as JSON: `{"endpoints":[{"method","path","does"}…]}` |
-//! | `POST /__sim/reset` | back to the starting account; faults and logs cleared (204) |
+//! | `POST /__sim/reset` | back to the starting account; faults and logs cleared, configured rate limits restored (204) |
 //! | `POST /__sim/faults` `{"method"?,"path","count"?,"fault"}` | inject a [`Fault`] (201, echoes the rule) |
 //! | `GET /__sim/faults`, `DELETE /__sim/faults` | pending rules with remaining counts; clear them |
+//! | `GET /__sim/rate-limits` | the [`RateLimits`] in force: `{"off":false,"sms":5,"mms":1}` (`null` figures when off) |
+//! | `PUT /__sim/rate-limits` `{"off"?,"sms"?,"mms"?}` or `"off"`, `"documented"`, `"sms=N,mms=M"` | enforce other limits (200, answered as `GET`); a figure left out is the documented one |
 //! | `GET /__sim/requests?after=SEQ&limit=N`, `DELETE /__sim/requests` | a [`RequestPage`] of the [`RequestRecord`] log; clear it |
 //! | `POST /__sim/inbound` `{"from","to","body"?,"media_urls"?}` | an [`InboundMessage`] arrives (201, the MDR document) |
 //! | `POST /__sim/cnams/{id}/approve` | approve a CNAM record (204) |
@@ -64,6 +66,33 @@
 //! applies to the next `count` (default 1) matching API requests. At most
 //! [`MAX_PENDING_FAULTS`] rules are pending at once, and a rule's method,
 //! path and content type hold at most 2048 bytes each.
+//!
+//! # Rate limits
+//!
+//! As Flowroute does, the simulator answers a message send
+//! (`POST /v2.1/messages`) `429 Too Many Requests` when its access key sends
+//! too fast: by default ([`RateLimits::documented`]) beyond 5 SMS or 1 MMS
+//! per second, each class with its own budget (a send is an MMS when it has
+//! `media_urls` or says `is_mms`, as its record will). A send is accepted
+//! only if fewer sends of its class than the figure were accepted in the
+//! second before it, the half-open window `(t - 1 s, t]` of a monotonic
+//! clock; refused sends do not count. The 429 has a JSON:API error document
+//! and `Retry-After` in whole seconds, rounded up, until the oldest accepted
+//! send leaves the window (so 1; its detail gives the milliseconds). A
+//! throttled send is not applied: no message record, receipt or webhook.
+//!
+//! An injected fault comes first (and one that acts on the answer acts on a
+//! 429 too), then authentication (a 401 spends nothing), then the limit,
+//! then validation: an invalid send spends budget like a valid one, since
+//! Flowroute defines its limits per endpoint and access key, as a gateway
+//! in front of the API applies them.
+//!
+//! Choose the limits with [`SimulatorBuilder::rate_limits`] or
+//! `--rate-limits off|documented|sms=N,mms=M`, change them with
+//! [`Simulator::set_rate_limits`] or `PUT /__sim/rate-limits`; a reset
+//! restores the builder's. The request log gives each send's `send_class`,
+//! whether it was `throttled`, and its `received_ms`. The limiter keeps at
+//! most a figure's worth of instants per class, for authenticated keys only.
 //!
 //! # Logs
 //!
@@ -111,6 +140,7 @@ mod ctx;
 mod error;
 mod faults;
 mod inventory;
+mod limits;
 mod messaging;
 mod model;
 mod prng;
@@ -121,11 +151,13 @@ mod ring;
 mod server;
 mod sim;
 mod state;
+mod throttle;
 mod validate;
 
 pub use ctx::MAX_WEBHOOKS_IN_FLIGHT;
 pub use faults::MAX_PENDING_FAULTS;
 pub use faults::{DropPoint, Fault, FaultBody, FaultRule};
+pub use limits::{ParseRateLimitsError, RateLimits};
 pub use records::{
     InboundMessage, MAX_RECORDED_BYTES, RequestPage, RequestRecord, SimError, WebhookDelivery,
     WebhookPage,

@@ -1,23 +1,28 @@
 //! `flowroute-sim`: the simulator as a standalone server.
 //!
 //! ```text
-//! cargo run -p flowroute-sim -- --port 8080 [--host 127.0.0.1] [--seed N] [--log-capacity N] [--access-key K --secret-key S]
+//! cargo run -p flowroute-sim -- --port 8080 [--host 127.0.0.1] [--seed N] [--log-capacity N]
+//!     [--rate-limits off|documented|sms=N,mms=M] [--access-key K --secret-key S]
 //! ```
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
 use flowroute_sim::{
-    DEFAULT_LOG_CAPACITY, DEFAULT_SEED, SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator,
+    DEFAULT_LOG_CAPACITY, DEFAULT_SEED, RateLimits, SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator,
 };
 
-const USAGE: &str = "usage: flowroute-sim [--port N] [--host ADDR] [--seed N] [--log-capacity N] [--access-key KEY --secret-key SECRET]
+const USAGE: &str = "usage: flowroute-sim [--port N] [--host ADDR] [--seed N] [--log-capacity N]
+                     [--rate-limits off|documented|sms=N,mms=M] [--access-key KEY --secret-key SECRET]
 
   --port N          port to listen on (default 8080; 0 picks a free one)
   --host ADDR       address to bind (default 127.0.0.1)
   --seed N          seed of the number inventory and generated ids (default 1)
   --log-capacity N  entries kept by the request log and by the webhook log;
                     older ones fall off (default 4096)
+  --rate-limits L   message sends accepted per second per access key before
+                    a 429: `documented` (default: 5 SMS, 1 MMS), `off`, or
+                    sms=N,mms=M (a figure left out stays documented)
   --access-key KEY  Basic-auth user name to accept (default sim-access-key)
   --secret-key KEY  Basic-auth password to accept (default sim-secret-key)
   --help            show this text";
@@ -28,6 +33,7 @@ struct Args {
     port: u16,
     seed: u64,
     log_capacity: usize,
+    rate_limits: RateLimits,
     access_key: String,
     secret_key: String,
 }
@@ -38,6 +44,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String>
         port: 8080,
         seed: DEFAULT_SEED,
         log_capacity: DEFAULT_LOG_CAPACITY,
+        rate_limits: RateLimits::documented(),
         access_key: SIM_ACCESS_KEY.into(),
         secret_key: SIM_SECRET_KEY.into(),
     };
@@ -72,6 +79,10 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String>
                     .parse()
                     .map_err(|_| format!("--log-capacity: `{v}` is not an unsigned integer"))?;
             }
+            "--rate-limits" => {
+                let v = value()?;
+                args.rate_limits = v.parse().map_err(|e| format!("--rate-limits: {e}"))?;
+            }
             "--access-key" => access = Some(value()?),
             "--secret-key" => secret = Some(value()?),
             other => return Err(format!("unknown argument `{other}`")),
@@ -105,6 +116,7 @@ async fn main() -> ExitCode {
         .bind(SocketAddr::new(args.host, args.port))
         .seed(args.seed)
         .log_capacity(args.log_capacity)
+        .rate_limits(args.rate_limits)
         .credentials(args.access_key, args.secret_key)
         .start()
         .await;
@@ -121,8 +133,9 @@ async fn main() -> ExitCode {
     println!("flowroute-sim listening on {}", sim.base_url());
     println!("  access key: {}", sim.access_key());
     println!("  secret key: {}", sim.secret_key());
+    println!("  rate limits: {} (per second)", sim.rate_limits());
     println!(
-        "  control plane: {}/__sim/ (reset, faults, requests, inbound, webhooks)",
+        "  control plane: {}/__sim/ (reset, faults, rate-limits, requests, inbound, webhooks)",
         sim.base_url()
     );
     println!("Press Ctrl-C to stop.");
@@ -136,6 +149,7 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::parse;
+    use flowroute_sim::RateLimits;
 
     fn args(line: &str) -> Result<Option<super::Args>, String> {
         parse(line.split_whitespace().map(str::to_string))
@@ -161,5 +175,38 @@ mod tests {
         assert!(args("--port x").unwrap_err().contains("not a port"));
         assert!(args("--access-key a").unwrap_err().contains("together"));
         assert!(args("--bogus").unwrap_err().contains("unknown"));
+    }
+
+    #[test]
+    fn parses_rate_limits() {
+        let limits = |line: &str| args(line).map(|a| a.unwrap().rate_limits);
+        assert_eq!(limits(""), Ok(RateLimits::documented()));
+        assert_eq!(limits("--rate-limits off"), Ok(RateLimits::off()));
+        assert_eq!(
+            limits("--rate-limits sms=20,mms=4"),
+            Ok(RateLimits::per_second(20, 4))
+        );
+        assert_eq!(
+            limits("--rate-limits mms=2"),
+            Ok(RateLimits::per_second(5, 2))
+        );
+        for (line, says) in [
+            ("--rate-limits", "--rate-limits needs a value"),
+            (
+                "--rate-limits sms=0",
+                "--rate-limits: sms=0: a figure must be at least 1",
+            ),
+            (
+                "--rate-limits fast",
+                "--rate-limits: `fast`: expected off, documented",
+            ),
+            (
+                "--rate-limits sms=ten",
+                "--rate-limits: sms: `ten` is not a whole number",
+            ),
+        ] {
+            let err = limits(line).unwrap_err();
+            assert!(err.starts_with(says), "{line}: {err}");
+        }
     }
 }

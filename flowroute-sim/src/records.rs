@@ -49,6 +49,19 @@ pub struct RequestRecord {
     pub mdr_id: Option<String>,
     /// The injected fault that hit this request, if any (`drop_after_request`, `status_503`, …).
     pub fault: Option<String>,
+    /// `sms` or `mms` when the request is a message send that reached the
+    /// rate limiter (it was authenticated and no fault answered it first).
+    pub send_class: Option<String>,
+    /// Whether the simulator's own rate limiter answered 429 (an injected
+    /// `rate_limit` fault shows in `fault` instead). Such a send was not applied.
+    pub throttled: bool,
+    /// Milliseconds since the simulator started, on a monotonic clock: when
+    /// the request arrived, or, for a send that reached the rate limiter,
+    /// when the limiter judged it (its whole body in). The sends with a
+    /// `send_class` that were not `throttled` are those the limiter
+    /// accepted, at these instants: no second-long window holds more of
+    /// one class than its figure.
+    pub received_ms: u64,
 }
 
 impl RequestRecord {
@@ -59,6 +72,7 @@ impl RequestRecord {
         path: &str,
         query: Option<&str>,
         has_body: bool,
+        received_ms: u64,
     ) -> Self {
         let (method, cut_method) = capped(method);
         let (path, cut_path) = capped(path);
@@ -76,6 +90,9 @@ impl RequestRecord {
             status: None,
             mdr_id: None,
             fault: None,
+            send_class: None,
+            throttled: false,
+            received_ms,
         }
     }
 }

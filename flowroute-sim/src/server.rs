@@ -18,6 +18,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+use tokio::time::Instant;
 use tower::ServiceExt as _;
 
 use crate::body::announces_body;
@@ -26,6 +27,7 @@ use crate::error::{ApiError, JSON_API};
 use crate::faults::{DropPoint, Fault, FaultBody};
 use crate::model::MdrId;
 use crate::records::RequestRecord;
+use crate::throttle;
 
 /// The service error that makes hyper close the connection unanswered.
 #[derive(Debug)]
@@ -100,6 +102,7 @@ async fn handle(ctx: Ctx, router: Router, request: Request<Incoming>) -> Result<
         &path,
         request.uri().query(),
         announces_body(request.headers()),
+        ctx.millis_since_start(Instant::now()),
     );
     // Rules match the whole path, not the log's capped copy.
     let fault = ctx.faults().take(request.method().as_str(), &path);
@@ -116,12 +119,10 @@ async fn handle(ctx: Ctx, router: Router, request: Request<Incoming>) -> Result<
             return Ok(response);
         }
         Some(Fault::RateLimit { retry_after }) => {
-            let response = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too Many Requests",
+            let response = ApiError::too_many_requests(
                 "Rate limit exceeded for this endpoint; slow down.",
+                *retry_after,
             )
-            .with_header(header::RETRY_AFTER, HeaderValue::from(*retry_after))
             .into_response();
             record.status = Some(429);
             ctx.log_request(record);
@@ -154,8 +155,8 @@ async fn handle(ctx: Ctx, router: Router, request: Request<Incoming>) -> Result<
 /// The largest body read ahead of a delay fault.
 const MAX_DELAYED_BODY: usize = 16 * 1024 * 1024;
 
-/// Serves the request (authorised or not), logs it, and applies a fault that
-/// acts on the answer.
+/// Serves the request (authorised or not; a message send within its rate
+/// limit or not), logs it, and applies a fault that acts on the answer.
 async fn respond(
     ctx: Ctx,
     router: Router,
@@ -164,8 +165,12 @@ async fn respond(
     fault: Option<Fault>,
 ) -> Result<Response, Dropped> {
     let accepts_gzip = accepts_gzip(request.headers());
+    // Authentication first: only a known access key has a send budget.
     let response = if authorized(&ctx, request.headers()) {
-        finish(call(router, request).await)
+        match throttle::admit(&ctx, request, &mut record).await {
+            Ok(request) => finish(call(router, request).await),
+            Err(refused) => finish(refused),
+        }
     } else {
         ApiError::unauthorized().into_response()
     };

@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 use crate::api::{cnam, control};
 use crate::ctx::{Config, Ctx};
 use crate::faults::FaultRule;
+use crate::limits::RateLimits;
 use crate::records::{
     InboundMessage, RequestPage, RequestRecord, SimError, WebhookDelivery, WebhookPage,
 };
@@ -37,6 +38,7 @@ pub struct SimulatorBuilder {
     log_capacity: usize,
     idle_timeout: Duration,
     max_connections: usize,
+    rate_limits: RateLimits,
     bind: SocketAddr,
 }
 
@@ -52,6 +54,7 @@ impl std::fmt::Debug for SimulatorBuilder {
             .field("log_capacity", &self.log_capacity)
             .field("idle_timeout", &self.idle_timeout)
             .field("max_connections", &self.max_connections)
+            .field("rate_limits", &self.rate_limits)
             .field("bind", &self.bind)
             .finish_non_exhaustive()
     }
@@ -70,6 +73,7 @@ impl Default for SimulatorBuilder {
             log_capacity: DEFAULT_LOG_CAPACITY,
             idle_timeout: Duration::from_secs(60),
             max_connections: 1024,
+            rate_limits: RateLimits::documented(),
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
         }
     }
@@ -148,6 +152,15 @@ impl SimulatorBuilder {
         self
     }
 
+    /// The message send rate limits to enforce (default
+    /// [`RateLimits::documented`], Flowroute's 5 SMS and 1 MMS per second
+    /// per access key); [`RateLimits::off`] for tests that send in bulks.
+    /// A reset comes back to these.
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = limits;
+        self
+    }
+
     /// Address to listen on (default `127.0.0.1:0`, an OS-assigned port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.bind = addr;
@@ -184,6 +197,7 @@ impl SimulatorBuilder {
             log_capacity: self.log_capacity,
             idle_timeout: self.idle_timeout,
             max_connections: self.max_connections,
+            rate_limits: self.rate_limits,
         };
         let ctx = Ctx::new(
             config,
@@ -253,9 +267,24 @@ impl Simulator {
     }
 
     /// Back to the starting account (same seed); pending faults, the request
-    /// log and the webhook log are cleared. Same as `POST /__sim/reset`.
+    /// log and the webhook log are cleared, and the builder's
+    /// [rate limits](SimulatorBuilder::rate_limits) apply again with no send
+    /// counted. Same as `POST /__sim/reset`.
     pub fn reset(&self) {
         self.ctx.reset();
+    }
+
+    /// The message send rate limits in force. Same as `GET /__sim/rate-limits`.
+    pub fn rate_limits(&self) -> RateLimits {
+        self.ctx.limiter().limits()
+    }
+
+    /// Enforces other send rate limits from now on (until changed again or
+    /// reset). Sends already counted in the last second keep counting
+    /// against the new figures; turning the limits off forgets them. Same
+    /// as `PUT /__sim/rate-limits`.
+    pub fn set_rate_limits(&self, limits: RateLimits) {
+        self.ctx.limiter().set(limits);
     }
 
     /// Injects a fault. Same as `POST /__sim/faults`; refused (422) while

@@ -365,13 +365,21 @@ async fn the_control_plane_index_lists_every_endpoint_the_readme_documents() {
 
     let readme = include_str!("../README.md");
     let endpoints = index.body["endpoints"].as_array().expect("endpoints");
-    assert_eq!(endpoints.len(), 12, "{:#}", index.body);
+    assert_eq!(endpoints.len(), 14, "{:#}", index.body);
+    let crate_docs = include_str!("../src/lib.rs");
     for e in endpoints {
         let (method, path) = (e["method"].as_str().unwrap(), e["path"].as_str().unwrap());
         assert!(!e["does"].as_str().unwrap().is_empty());
         // Each endpoint has its own heading in the README.
         let heading = format!("### `{method} {path}`");
         assert!(readme.contains(&heading), "README.md lacks {heading}");
+        // And the crate docs' table (a path may go on with its query).
+        let named = [format!("`{method} {path}`"), format!("`{method} {path}?")];
+        assert!(
+            named.iter().any(|n| crate_docs.contains(n.as_str())),
+            "lib.rs lacks {}",
+            named[0]
+        );
         // And the simulator routes it. With no such id, a 404 is the answer
         // of the endpoint itself; elsewhere it would be the router's.
         let concrete = path.replace("{id}", "1");

@@ -17,6 +17,7 @@ use crate::cdr_csv;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, no_content, plain_json};
 use crate::faults::FaultRule;
+use crate::limits::RateLimits;
 use crate::messaging;
 use crate::records::InboundMessage;
 use crate::render;
@@ -31,7 +32,7 @@ pub(crate) const ENDPOINTS: &[(&str, &str, &str)] = &[
     (
         "POST",
         "/__sim/reset",
-        "back to the starting account; faults and logs cleared (204)",
+        "back to the starting account; faults and logs cleared, configured rate limits restored (204)",
     ),
     (
         "POST",
@@ -54,6 +55,16 @@ pub(crate) const ENDPOINTS: &[(&str, &str, &str)] = &[
         "a page of the request log (?after=SEQ&limit=N)",
     ),
     ("DELETE", "/__sim/requests", "clear the request log (204)"),
+    (
+        "GET",
+        "/__sim/rate-limits",
+        "the message send rate limits in force, {\"off\",\"sms\",\"mms\"} per second",
+    ),
+    (
+        "PUT",
+        "/__sim/rate-limits",
+        "set the send rate limits: {\"sms\":N,\"mms\":M}, {\"off\":true} or \"documented\" (200, as GET)",
+    ),
     (
         "POST",
         "/__sim/inbound",
@@ -91,6 +102,10 @@ pub(crate) fn router() -> Router<Ctx> {
             post(add_fault).get(list_faults).delete(clear_faults),
         )
         .route("/__sim/requests", get(list_requests).delete(clear_requests))
+        .route(
+            "/__sim/rate-limits",
+            get(get_rate_limits).put(put_rate_limits),
+        )
         .route("/__sim/inbound", post(post_inbound))
         .route("/__sim/cnams/{id}/approve", post(approve_cnam))
         .route("/__sim/cnams/{id}/reject", post(reject_cnam))
@@ -205,6 +220,22 @@ async fn list_webhooks(State(ctx): State<Ctx>, uri: Uri) -> ApiResult {
         .webhook_page(query.after, query.limit)
         .map_err(ApiError::bad_request)?;
     Ok(plain_json(StatusCode::OK, &json!(page)))
+}
+
+async fn get_rate_limits(State(ctx): State<Ctx>) -> Response {
+    plain_json(StatusCode::OK, &ctx.limiter().limits().to_json())
+}
+
+async fn put_rate_limits(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
+    let limits = RateLimits::from_json(&body::json_value(&bytes)?).map_err(|why| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Unprocessable Entity",
+            why,
+        )
+    })?;
+    ctx.limiter().set(limits);
+    Ok(plain_json(StatusCode::OK, &limits.to_json()))
 }
 
 /// Records an inbound SMS or MMS on the account and POSTs it to the
