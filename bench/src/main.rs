@@ -11,6 +11,7 @@ mod measure;
 mod raw;
 mod report;
 mod scenarios;
+mod sending;
 mod server;
 
 use report::report;
@@ -26,6 +27,8 @@ const USAGE: &str = "usage:
   flowroute-bench --serve PORT                    the loopback server alone (0: any port; prints it)
   flowroute-bench --client SCENARIO SIDE PORT SERVER_PID [SIZE]
                                                   one measured run, for profilers
+  flowroute-bench --sending [--limits off|documented|sms=N,mms=M]
+                                                  sending at the rate limits, against the simulator
 SCENARIO: list-numbers | send | concurrent-send | mdr-stream;  SIDE: sdk | raw";
 
 fn main() -> ExitCode {
@@ -39,6 +42,17 @@ fn main() -> ExitCode {
             },
             Err(_) => fail(USAGE),
         },
+        ["--sending", rest @ ..] => {
+            let limits = match rest {
+                [] => Ok(flowroute_sim::RateLimits::documented()),
+                ["--limits", spec] => spec.parse().map_err(|e| format!("--limits: {e}")),
+                _ => Err(USAGE.to_string()),
+            };
+            match limits.and_then(sending::run) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            }
+        }
         ["--client", scenario, side, port, server_pid, size @ ..] => {
             let parsed = (
                 Scenario::from_name(scenario),

@@ -52,7 +52,7 @@
 //! | `GET /__sim/rate-limits` | the [`RateLimits`] in force: `{"off":false,"sms":5,"mms":1}` (`null` figures when off) |
 //! | `PUT /__sim/rate-limits` `{"off"?,"sms"?,"mms"?}` or `"off"`, `"documented"`, `"sms=N,mms=M"` | enforce other limits (200, answered as `GET`); a figure left out is the documented one |
 //! | `GET /__sim/requests?after=SEQ&limit=N`, `DELETE /__sim/requests` | a [`RequestPage`] of the [`RequestRecord`] log; clear it |
-//! | `POST /__sim/inbound` `{"from","to","body"?,"media_urls"?}` | an [`InboundMessage`] arrives (201, the MDR document) |
+//! | `POST /__sim/inbound` `{"from","to","body"?,"media_urls"?}` | an [`SimulatedMessage`] arrives (201, the MDR document) |
 //! | `POST /__sim/cnams/{id}/approve` | approve a CNAM record (204) |
 //! | `POST /__sim/cnams/{id}/reject` `{"reason"?}` | reject a CNAM record (204) |
 //! | `GET /__sim/webhooks?after=ID&limit=N` | a [`WebhookPage`] of the [`WebhookDelivery`] log, with attempts |
@@ -159,7 +159,7 @@ pub use faults::MAX_PENDING_FAULTS;
 pub use faults::{DropPoint, Fault, FaultBody, FaultRule};
 pub use limits::{ParseRateLimitsError, RateLimits};
 pub use records::{
-    InboundMessage, MAX_RECORDED_BYTES, RequestPage, RequestRecord, SimError, WebhookDelivery,
+    MAX_RECORDED_BYTES, RequestPage, RequestRecord, SimError, SimulatedMessage, WebhookDelivery,
     WebhookPage,
 };
 pub use ring::{DEFAULT_LOG_CAPACITY, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};

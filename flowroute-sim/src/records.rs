@@ -167,10 +167,12 @@ pub struct WebhookPage {
     pub capacity: usize,
 }
 
-/// An SMS or MMS arriving from the outside world at one of the account's numbers.
+/// An SMS or MMS arriving from the outside world at one of the account's numbers
+/// (what [`Simulator::inbound`](crate::Simulator::inbound) delivers; not to be
+/// confused with the `flowroute` crate's parsed webhook, `webhooks::InboundMessage`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct InboundMessage {
+pub struct SimulatedMessage {
     /// Sender, 11-digit number without `+`.
     pub from: String,
     /// Recipient: a number on the account, 11 digits without `+`.
@@ -183,10 +185,10 @@ pub struct InboundMessage {
     pub media_urls: Vec<String>,
 }
 
-impl InboundMessage {
+impl SimulatedMessage {
     /// An inbound SMS.
     pub fn sms(from: impl Into<String>, to: impl Into<String>, body: impl Into<String>) -> Self {
-        InboundMessage {
+        SimulatedMessage {
             from: from.into(),
             to: to.into(),
             body: Some(body.into()),
@@ -201,7 +203,7 @@ impl InboundMessage {
         body: Option<String>,
         media_urls: Vec<String>,
     ) -> Self {
-        InboundMessage {
+        SimulatedMessage {
             from: from.into(),
             to: to.into(),
             body,

@@ -12,7 +12,7 @@ use crate::ctx::{Config, Ctx};
 use crate::faults::FaultRule;
 use crate::limits::RateLimits;
 use crate::records::{
-    InboundMessage, RequestPage, RequestRecord, SimError, WebhookDelivery, WebhookPage,
+    RequestPage, RequestRecord, SimError, SimulatedMessage, WebhookDelivery, WebhookPage,
 };
 use crate::ring::DEFAULT_LOG_CAPACITY;
 use crate::state::Timing;
@@ -332,7 +332,7 @@ impl Simulator {
     /// Delivers an SMS or MMS to a number on the account and returns its
     /// `mdr2-` id; it is POSTed to the `sms_callback` / `mms_callback` URL
     /// in force. Same as `POST /__sim/inbound`.
-    pub fn inbound(&self, message: InboundMessage) -> Result<String, SimError> {
+    pub fn inbound(&self, message: SimulatedMessage) -> Result<String, SimError> {
         let doc = control::inbound(&self.ctx, message)?;
         Ok(doc["data"]["id"].as_str().unwrap_or_default().to_string())
     }

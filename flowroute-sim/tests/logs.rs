@@ -339,7 +339,7 @@ async fn long_webhook_urls_are_capped_in_the_log_only() {
         .await;
     assert!(set.status < 300, "{:#}", set.body);
     api.sim
-        .inbound(flowroute_sim::InboundMessage::sms(SENDER, to, "long"))
+        .inbound(flowroute_sim::SimulatedMessage::sms(SENDER, to, "long"))
         .unwrap();
     api.eventually(|| async { api.sim.webhook_deliveries().iter().any(|d| d.delivered) })
         .await;

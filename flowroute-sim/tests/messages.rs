@@ -181,7 +181,7 @@ async fn lists_need_a_start_date_and_page_with_next_only() {
     }
     let inbound = api
         .sim
-        .inbound(flowroute_sim::InboundMessage::sms(
+        .inbound(flowroute_sim::SimulatedMessage::sms(
             TO,
             from.clone(),
             "reply",

@@ -11,7 +11,7 @@ use axum::routing::post;
 
 use common::{Api, Receiver};
 use flowroute_raw::types::{InboundMessageDocument, MdrDocument};
-use flowroute_sim::InboundMessage;
+use flowroute_sim::SimulatedMessage;
 use reqwest::Method;
 use serde_json::json;
 
@@ -29,7 +29,7 @@ async fn a_receiver_failing_twice_gets_three_deliveries() {
     .await;
     let id = api
         .sim
-        .inbound(InboundMessage::sms(
+        .inbound(SimulatedMessage::sms(
             SENDER,
             number.clone(),
             "Hello are you there? ",
@@ -83,7 +83,7 @@ async fn a_receiver_that_always_fails_gets_one_attempt_and_four_retries() {
     )
     .await;
     api.sim
-        .inbound(InboundMessage::sms(SENDER, number, "ping"))
+        .inbound(SimulatedMessage::sms(SENDER, number, "ping"))
         .unwrap();
     api.eventually(|| async {
         api.sim
@@ -107,7 +107,7 @@ async fn an_unreachable_receiver_is_retried_too() {
     )
     .await;
     api.sim
-        .inbound(InboundMessage::sms(SENDER, number, "ping"))
+        .inbound(SimulatedMessage::sms(SENDER, number, "ping"))
         .unwrap();
     api.eventually(|| async {
         api.sim
@@ -192,12 +192,12 @@ async fn inbound_messages_are_validated() {
     }
     let refused = api
         .sim
-        .inbound(InboundMessage::sms(SENDER, "12065550000", "x"))
+        .inbound(SimulatedMessage::sms(SENDER, "12065550000", "x"))
         .unwrap_err();
     assert_eq!(refused.status(), 422);
     // Without a callback URL nothing is posted, but the message is stored.
     api.sim
-        .inbound(InboundMessage::sms(SENDER, number, "quiet"))
+        .inbound(SimulatedMessage::sms(SENDER, number, "quiet"))
         .unwrap();
     assert!(api.sim.webhook_deliveries().is_empty());
 }
@@ -232,7 +232,11 @@ async fn webhook_posts_in_flight_are_capped() {
     let cap = flowroute_sim::MAX_WEBHOOKS_IN_FLIGHT;
     for i in 0..cap + 40 {
         api.sim
-            .inbound(InboundMessage::sms(SENDER, number.clone(), format!("{i}")))
+            .inbound(SimulatedMessage::sms(
+                SENDER,
+                number.clone(),
+                format!("{i}"),
+            ))
             .unwrap();
     }
     api.eventually(|| async { seen.load(Ordering::SeqCst) >= cap })

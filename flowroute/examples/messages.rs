@@ -95,7 +95,7 @@ async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::
     // Message records in a time window, streamed across pages.
     let now = Utc::now();
     let recent = messages.list(now - Duration::days(1)).end(now);
-    let mut recent = std::pin::pin!(recent.max_items(5).items());
+    let mut recent = recent.max_items(5).items();
     while let Some(mdr) = recent.try_next().await? {
         let body: String = mdr.body.unwrap_or_default().chars().take(24).collect();
         println!(

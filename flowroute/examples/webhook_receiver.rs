@@ -23,7 +23,7 @@ use common::{Target, run_example, skipped};
 use flowroute::Client;
 use flowroute::messages::{CallbackType, Message};
 use flowroute::webhooks::{Event, Receiver};
-use flowroute_sim::{InboundMessage, Simulator};
+use flowroute_sim::{SimulatedMessage, Simulator};
 use std::process::ExitCode;
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
@@ -146,7 +146,11 @@ async fn converse(
         .ok_or("the account has no phone number")?
         .number;
     let customer = "12065550123";
-    sim.inbound(InboundMessage::sms(customer, ours.as_str(), "Open today?"))?;
+    sim.inbound(SimulatedMessage::sms(
+        customer,
+        ours.as_str(),
+        "Open today?",
+    ))?;
     let reply = Message::sms(ours, customer, "Yes, until 6pm.");
     println!("✓ sent a reply: {}", client.messages().send(reply).await?);
 

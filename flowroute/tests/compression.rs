@@ -6,7 +6,7 @@ mod common;
 use chrono::{TimeZone, Utc};
 use common::*;
 use flowroute::{Client, Error};
-use flowroute_sim::{InboundMessage, SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator};
+use flowroute_sim::{SIM_ACCESS_KEY, SIM_SECRET_KEY, SimulatedMessage, Simulator};
 use futures_util::TryStreamExt as _;
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -104,7 +104,7 @@ async fn the_mdr_stream_crosses_the_wire_compressed() {
         .number
         .clone();
     for i in 0..RECORDS {
-        sim.inbound(InboundMessage::sms(
+        sim.inbound(SimulatedMessage::sms(
             "12065550100",
             to.as_str(),
             format!("Message number {i}, hello are you there?"),

@@ -19,7 +19,7 @@ use crate::error::{ApiError, ApiResult, no_content, plain_json};
 use crate::faults::FaultRule;
 use crate::limits::RateLimits;
 use crate::messaging;
-use crate::records::InboundMessage;
+use crate::records::SimulatedMessage;
 use crate::render;
 use crate::ring::{DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 use crate::validate::{is_http_url, is_nanp};
@@ -241,7 +241,7 @@ async fn put_rate_limits(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
 /// Records an inbound SMS or MMS on the account and POSTs it to the
 /// number's (else the account's) `sms_callback` / `mms_callback` URL.
 /// Returns the MDR document, which is also the webhook body.
-pub(crate) fn inbound(ctx: &Ctx, message: InboundMessage) -> Result<Value, ApiError> {
+pub(crate) fn inbound(ctx: &Ctx, message: SimulatedMessage) -> Result<Value, ApiError> {
     for (field, value) in [("from", &message.from), ("to", &message.to)] {
         if !is_nanp(value) {
             return Err(ApiError::invalid(
@@ -313,7 +313,7 @@ pub(crate) fn inbound(ctx: &Ctx, message: InboundMessage) -> Result<Value, ApiEr
 }
 
 async fn post_inbound(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
-    let message: InboundMessage = body::decode(&bytes)?;
+    let message: SimulatedMessage = body::decode(&bytes)?;
     let doc = inbound(&ctx, message)?;
     Ok(plain_json(StatusCode::CREATED, &doc))
 }

@@ -6,7 +6,7 @@
 //! use flowroute::messages::Message;
 //! let id = client.messages().send(Message::sms("12012673227", "12065551234", "hello")).await?;
 //! let record = client.messages().get(&id).await?;
-//! println!("{}: {}", record.id, record.status);
+//! println!("{}: {:?}", record.id, record.status);
 //! # Ok(()) }
 //! ```
 //!

@@ -8,7 +8,7 @@ use axum::response::IntoResponse;
 use flowroute::messages::{CallbackType, Message, MessageDirection};
 use flowroute::webhooks::{DeliveryReceiptEvent, Event, Receiver};
 use flowroute::{MessageId, PhoneNumber};
-use flowroute_sim::{InboundMessage as Arriving, Simulator, WebhookDelivery};
+use flowroute_sim::{SimulatedMessage as Arriving, Simulator, WebhookDelivery};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
