@@ -255,7 +255,7 @@ list_query! {
 
 impl Numbers {
     /// Buys a number found with [`search`](Self::search); set options, then `.await` it.
-    /// Never retried by this SDK, see [`PurchaseNumber::send`].
+    /// Sent again only after a 429; see [`PurchaseNumber`].
     ///
     /// Example: [`Numbers`](Numbers#example).
     pub fn purchase(&self, number: impl IntoChecked<PhoneNumber>) -> PurchaseNumber {
