@@ -1253,6 +1253,9 @@ pub mod types {
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<SelfLinks>,
+        #[doc = "Pricing, where a third-party generated spec of v2.2 places it (directly under `data`, with `surcharge` for `surcharge_rate`); read like `attributes.price_details`."]
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub price_details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[doc = "Always `message`."]
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
@@ -6827,6 +6830,10 @@ pub mod types {
                 ::std::option::Option<super::SelfLinks>,
                 ::std::string::String,
             >,
+            price_details: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for MessageAccepted {
@@ -6835,6 +6842,7 @@ pub mod types {
                     attributes: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     links: Ok(Default::default()),
+                    price_details: Ok(Default::default()),
                     type_: Err("no value supplied for type_".to_string()),
                 }
             }
@@ -6870,6 +6878,18 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for links: {e}"));
                 self
             }
+            pub fn price_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.price_details = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for price_details: {e}"));
+                self
+            }
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6890,6 +6910,7 @@ pub mod types {
                     attributes: value.attributes?,
                     id: value.id?,
                     links: value.links?,
+                    price_details: value.price_details?,
                     type_: value.type_?,
                 })
             }
@@ -6900,6 +6921,7 @@ pub mod types {
                     attributes: Ok(value.attributes),
                     id: Ok(value.id),
                     links: Ok(value.links),
+                    price_details: Ok(value.price_details),
                     type_: Ok(value.type_),
                 }
             }
@@ -10112,6 +10134,32 @@ impl Client {
     pub fn remove_account_callback_url(&self) -> builder::RemoveAccountCallbackUrl<'_> {
         builder::RemoveAccountCallbackUrl::new(self)
     }
+    #[doc = "List message detail records (Messages v2.2)\n\nThe v2.2 form of `look_up_a_set_of_messages`: the same parameters, formats and\npaging (v2.2 look-up-set-of-messages page). Records may carry numbers with a\n`+` and a `price_details` object; the SDK reads both forms.\n\n\nSends a `GET` request to `/v2.2/messages`\n\nArguments:\n- `end_date`: Last moment (UTC) to include; same formats as `start_date`.\n- `limit`: Page size; at least 1, no documented maximum or default.\n- `offset`: Number of items to skip before the first one returned.\n- `start_date`: First moment (UTC) to include; `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm:ss.SSZ`, `:` and `+` percent-encoded.\n```ignore\nlet response = client.look_up_a_set_of_messages_v2_2()\n    .end_date(end_date)\n    .limit(limit)\n    .offset(offset)\n    .start_date(start_date)\n    .send()\n    .await;\n```"]
+    pub fn look_up_a_set_of_messages_v2_2(&self) -> builder::LookUpASetOfMessagesV22<'_> {
+        builder::LookUpASetOfMessagesV22::new(self)
+    }
+    #[doc = "Send an SMS or MMS (Messages v2.2)\n\nThe v2.2 form of `send_a_message`: same body fields, numbers in `+E.164`, and\nan answer that also says what the message cost (`price_details`).\n\nSources: the v2.2 send-an-sms and send-an-mms pages (their example blocks were\nnot captured), the community Go client, the FreePBX smsconnector module and a\nthird-party generated spec; see `../shared/reference/messages-v2.2.md` §2.1–2.2.\n\n- Numbers: the send-an-sms page shows `+12065551234`; the send-an-mms page still\n  shows `12065551234`. Every v2.2 sender found (smsconnector since 2023, the Go\n  client) sends the `+` form, which is what the SDK sends.\n- Body format: compact (flat), as for v2.1; the v2.2 pages list the fields flat,\n  and Flowroute's support page says both the compact and the JSON:API forms are\n  accepted.\n- `price_details`: the SMS page lists it under `data` (list cut off), the Go\n  client reads `data.attributes.price_details`, the generated third-party spec\n  `data.price_details`; both places are declared open and the SDK reads either,\n  its amounts from numbers or strings (the docs say \"decimal\"; the Go client\n  uses strings), and `surcharge` as another name of `surcharge_rate`.\n- Limits and retry class as `send_a_message`.\n\n\nSends a `POST` request to `/v2.2/messages`\n\nArguments:\n- `body`: The message to send, in the compact form, numbers with `+`.\n```ignore\nlet response = client.send_a_message_v2_2()\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn send_a_message_v2_2(&self) -> builder::SendAMessageV22<'_> {
+        builder::SendAMessageV22::new(self)
+    }
+    #[doc = "Get one message detail record (Messages v2.2)\n\nThe v2.2 form of `look_up_a_message_detail_record` (v2.2 page: the id keeps its\n`mdr2-` prefix). The path has the shape of `/v2.2/messages/{callback_type}`;\nFlowroute tells them apart by the value, as in v2.1.\n\n\nSends a `GET` request to `/v2.2/messages/{message_id}`\n\nArguments:\n- `message_id`: The message detail record id, with its `mdr2-` prefix.\n```ignore\nlet response = client.look_up_a_message_detail_record_v2_2()\n    .message_id(message_id)\n    .send()\n    .await;\n```"]
+    pub fn look_up_a_message_detail_record_v2_2(
+        &self,
+    ) -> builder::LookUpAMessageDetailRecordV22<'_> {
+        builder::LookUpAMessageDetailRecordV22::new(self)
+    }
+    #[doc = "Get an account-level messaging callback URL (Messages v2.2)\n\nThe v2.2 form of `look_up_account_callback_url`. The v2.2 page lists\n`callback_url` and `product` only (no `api_version`, which stays optional).\n\n\nSends a `GET` request to `/v2.2/messages/{callback_type}`\n\nArguments:\n- `callback_type`: Which notifications to look up.\n```ignore\nlet response = client.look_up_account_callback_url_v2_2()\n    .callback_type(callback_type)\n    .send()\n    .await;\n```"]
+    pub fn look_up_account_callback_url_v2_2(&self) -> builder::LookUpAccountCallbackUrlV22<'_> {
+        builder::LookUpAccountCallbackUrlV22::new(self)
+    }
+    #[doc = "Set an account-level messaging callback URL (Messages v2.2)\n\nThe v2.2 form of `set_account_callback_url` (v2.2 set-a-callback-url-for-account\npage): four callback types (`sms_callback`, `mms_callback`, `sms_dlr_callback`,\n`mms_dlr_callback`; `dlr_callback` is not mentioned by any v2.2 page, and the\nserver decides whether it still takes it), a flat `{\"callback_url\": …}` body as\nthe docs and the Go client send, and 204 No Content.\n\n\nSends a `PUT` request to `/v2.2/messages/{callback_type}`\n\nArguments:\n- `callback_type`: Which notifications the URL receives.\n- `body`: The URL to register.\n```ignore\nlet response = client.set_account_callback_url_v2_2()\n    .callback_type(callback_type)\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn set_account_callback_url_v2_2(&self) -> builder::SetAccountCallbackUrlV22<'_> {
+        builder::SetAccountCallbackUrlV22::new(self)
+    }
+    #[doc = "Remove an account-level messaging callback URL (Messages v2.2)\n\nThe v2.2 form of `remove_account_callback_url`, which v2.2 documents (v2.1\nonly in the draft spec): no body, 204 No Content.\n\n\nSends a `DELETE` request to `/v2.2/messages/{callback_type}`\n\nArguments:\n- `callback_type`: Which notifications to stop.\n```ignore\nlet response = client.remove_account_callback_url_v2_2()\n    .callback_type(callback_type)\n    .send()\n    .await;\n```"]
+    pub fn remove_account_callback_url_v2_2(&self) -> builder::RemoveAccountCallbackUrlV22<'_> {
+        builder::RemoveAccountCallbackUrlV22::new(self)
+    }
     #[doc = "Get a messaging callback URL of one number\n\nReturns the URL registered for one kind of messaging notification on one number.\n\nSources: Flowroute's unreleased draft spec only (`Callback`, shared with the\naccount-level lookup); neither the docs nor any SDK show it, so the answer's\nshape is assumed to be the account-level one.\n\n\nSends a `GET` request to `/v2/numbers/{number_id}/relationships/{callback_type}`\n\nArguments:\n- `number_id`: A phone number on your account, 11-digit E.164 without `+` (for example `12061231234`). Flowroute's published spec types it integer; it is a digit string on the wire either way.\n- `callback_type`: Which notifications to look up.\n```ignore\nlet response = client.look_up_number_callback_url()\n    .number_id(number_id)\n    .callback_type(callback_type)\n    .send()\n    .await;\n```"]
     pub fn look_up_number_callback_url(&self) -> builder::LookUpNumberCallbackUrl<'_> {
         builder::LookUpNumberCallbackUrl::new(self)
@@ -12827,6 +12875,609 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "remove_account_callback_url",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::look_up_a_set_of_messages_v2_2`]\n\n[`Client::look_up_a_set_of_messages_v2_2`]: super::Client::look_up_a_set_of_messages_v2_2"]
+    #[derive(Debug, Clone)]
+    pub struct LookUpASetOfMessagesV22<'a> {
+        client: &'a super::Client,
+        end_date: Result<Option<::chrono::DateTime<::chrono::offset::Utc>>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        offset: Result<Option<i32>, String>,
+        start_date: Result<::chrono::DateTime<::chrono::offset::Utc>, String>,
+    }
+    impl<'a> LookUpASetOfMessagesV22<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                end_date: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+                start_date: Err("start_date was not initialized".to_string()),
+            }
+        }
+        pub fn end_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        {
+            self . end_date = value . try_into () . map (Some) . map_err (| _ | "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for end_date failed" . to_string ()) ;
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
+            });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn start_date<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        {
+            self . start_date = value . try_into () . map_err (| _ | "conversion to `:: chrono :: DateTime < :: chrono :: offset :: Utc >` for start_date failed" . to_string ()) ;
+            self
+        }
+        #[doc = "Sends a `GET` request to `/v2.2/messages`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MdrList>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                end_date,
+                limit,
+                offset,
+                start_date,
+            } = self;
+            let end_date = end_date.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let start_date = start_date.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v2.2/messages", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("end_date", &end_date))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new(
+                    "start_date",
+                    &start_date,
+                ))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "look_up_a_set_of_messages_v2_2",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::send_a_message_v2_2`]\n\n[`Client::send_a_message_v2_2`]: super::Client::send_a_message_v2_2"]
+    #[derive(Debug, Clone)]
+    pub struct SendAMessageV22<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::NewMessage, String>,
+    }
+    impl<'a> SendAMessageV22<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::NewMessage>,
+            <V as std::convert::TryInto<types::NewMessage>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `NewMessage` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::NewMessage) -> types::builder::NewMessage,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        #[doc = "Sends a `POST` request to `/v2.2/messages`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MessageAcceptedDocument>, Error<types::ErrorDocument>>
+        {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::NewMessage::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v2.2/messages", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "send_a_message_v2_2",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::look_up_a_message_detail_record_v2_2`]\n\n[`Client::look_up_a_message_detail_record_v2_2`]: super::Client::look_up_a_message_detail_record_v2_2"]
+    #[derive(Debug, Clone)]
+    pub struct LookUpAMessageDetailRecordV22<'a> {
+        client: &'a super::Client,
+        message_id: Result<::std::string::String, String>,
+    }
+    impl<'a> LookUpAMessageDetailRecordV22<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                message_id: Err("message_id was not initialized".to_string()),
+            }
+        }
+        pub fn message_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.message_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for message_id failed".to_string()
+            });
+            self
+        }
+        #[doc = "Sends a `GET` request to `/v2.2/messages/{message_id}`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MdrDocument>, Error<types::ErrorDocument>> {
+            let Self { client, message_id } = self;
+            let message_id = message_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v2.2/messages/{}",
+                client.baseurl,
+                encode_path(&message_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "look_up_a_message_detail_record_v2_2",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::look_up_account_callback_url_v2_2`]\n\n[`Client::look_up_account_callback_url_v2_2`]: super::Client::look_up_account_callback_url_v2_2"]
+    #[derive(Debug, Clone)]
+    pub struct LookUpAccountCallbackUrlV22<'a> {
+        client: &'a super::Client,
+        callback_type: Result<crate::open_enums::CallbackType, String>,
+    }
+    impl<'a> LookUpAccountCallbackUrlV22<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                callback_type: Err("callback_type was not initialized".to_string()),
+            }
+        }
+        pub fn callback_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::open_enums::CallbackType>,
+        {
+            self.callback_type = value.try_into().map_err(|_| {
+                "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
+                    .to_string()
+            });
+            self
+        }
+        #[doc = "Sends a `GET` request to `/v2.2/messages/{callback_type}`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CallbackDocument>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                callback_type,
+            } = self;
+            let callback_type = callback_type.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v2.2/messages/{}",
+                client.baseurl,
+                encode_path(&callback_type.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "look_up_account_callback_url_v2_2",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::set_account_callback_url_v2_2`]\n\n[`Client::set_account_callback_url_v2_2`]: super::Client::set_account_callback_url_v2_2"]
+    #[derive(Debug, Clone)]
+    pub struct SetAccountCallbackUrlV22<'a> {
+        client: &'a super::Client,
+        callback_type: Result<crate::open_enums::CallbackType, String>,
+        body: Result<types::builder::CallbackUrlBody, String>,
+    }
+    impl<'a> SetAccountCallbackUrlV22<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                callback_type: Err("callback_type was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn callback_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::open_enums::CallbackType>,
+        {
+            self.callback_type = value.try_into().map_err(|_| {
+                "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
+                    .to_string()
+            });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CallbackUrlBody>,
+            <V as std::convert::TryInto<types::CallbackUrlBody>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `CallbackUrlBody` for body failed: {}", s));
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::CallbackUrlBody) -> types::builder::CallbackUrlBody,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        #[doc = "Sends a `PUT` request to `/v2.2/messages/{callback_type}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                callback_type,
+                body,
+            } = self;
+            let callback_type = callback_type.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::CallbackUrlBody::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v2.2/messages/{}",
+                client.baseurl,
+                encode_path(&callback_type.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "set_account_callback_url_v2_2",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                405u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                429u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    #[doc = "Builder for [`Client::remove_account_callback_url_v2_2`]\n\n[`Client::remove_account_callback_url_v2_2`]: super::Client::remove_account_callback_url_v2_2"]
+    #[derive(Debug, Clone)]
+    pub struct RemoveAccountCallbackUrlV22<'a> {
+        client: &'a super::Client,
+        callback_type: Result<crate::open_enums::CallbackType, String>,
+    }
+    impl<'a> RemoveAccountCallbackUrlV22<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                callback_type: Err("callback_type was not initialized".to_string()),
+            }
+        }
+        pub fn callback_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::open_enums::CallbackType>,
+        {
+            self.callback_type = value.try_into().map_err(|_| {
+                "conversion to `crate :: open_enums :: CallbackType` for callback_type failed"
+                    .to_string()
+            });
+            self
+        }
+        #[doc = "Sends a `DELETE` request to `/v2.2/messages/{callback_type}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorDocument>> {
+            let Self {
+                client,
+                callback_type,
+            } = self;
+            let callback_type = callback_type.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v2.2/messages/{}",
+                client.baseurl,
+                encode_path(&callback_type.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "remove_account_callback_url_v2_2",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -15734,6 +16385,74 @@ pub const OPERATIONS: &[crate::OperationSpec] = &[
         id: "remove_account_callback_url",
         method: "DELETE",
         path: "/v2.1/messages/{callback_type}",
+        tag: "messages",
+        content_type: None,
+        accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
+        paging: None,
+    },
+    crate::OperationSpec {
+        id: "send_a_message_v2_2",
+        method: "POST",
+        path: "/v2.2/messages",
+        tag: "messages",
+        content_type: Some("application/vnd.api+json"),
+        accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Never,
+        rate_limit: crate::RateLimit::MessageSend,
+        paging: None,
+    },
+    crate::OperationSpec {
+        id: "look_up_a_set_of_messages_v2_2",
+        method: "GET",
+        path: "/v2.2/messages",
+        tag: "messages",
+        content_type: None,
+        accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
+        paging: Some(crate::Paging {
+            page_size_max: None,
+        }),
+    },
+    crate::OperationSpec {
+        id: "look_up_a_message_detail_record_v2_2",
+        method: "GET",
+        path: "/v2.2/messages/{message_id}",
+        tag: "messages",
+        content_type: None,
+        accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
+        paging: None,
+    },
+    crate::OperationSpec {
+        id: "set_account_callback_url_v2_2",
+        method: "PUT",
+        path: "/v2.2/messages/{callback_type}",
+        tag: "messages",
+        content_type: Some("application/vnd.api+json"),
+        accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Idempotent,
+        rate_limit: crate::RateLimit::General,
+        paging: None,
+    },
+    crate::OperationSpec {
+        id: "look_up_account_callback_url_v2_2",
+        method: "GET",
+        path: "/v2.2/messages/{callback_type}",
+        tag: "messages",
+        content_type: None,
+        accept: "application/vnd.api+json",
+        retry: crate::RetryClass::Read,
+        rate_limit: crate::RateLimit::General,
+        paging: None,
+    },
+    crate::OperationSpec {
+        id: "remove_account_callback_url_v2_2",
+        method: "DELETE",
+        path: "/v2.2/messages/{callback_type}",
         tag: "messages",
         content_type: None,
         accept: "application/vnd.api+json",

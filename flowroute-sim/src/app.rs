@@ -74,6 +74,16 @@ pub(crate) fn router(ctx: Ctx) -> Router {
                 .put(callbacks::set_for_account)
                 .delete(callbacks::remove_for_account),
         )
+        .route(
+            "/v2.2/messages",
+            post(messages::send_v2_2).get(messages::list_v2_2),
+        )
+        .route(
+            "/v2.2/messages/{key}",
+            get(messages::get_by_key_v2_2)
+                .put(callbacks::set_for_account)
+                .delete(callbacks::remove_for_account),
+        )
         .route("/v2/e911s", get(e911::list).post(e911::create))
         .route("/v2/e911s/validate", post(e911::validate))
         .route(

@@ -153,6 +153,7 @@ mod sim;
 mod state;
 mod throttle;
 mod validate;
+mod version;
 
 pub use ctx::MAX_WEBHOOKS_IN_FLIGHT;
 pub use faults::MAX_PENDING_FAULTS;

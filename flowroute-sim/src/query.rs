@@ -169,6 +169,7 @@ pub(crate) fn page_links(
 /// in the documented order `limit, start_date, end_date, offset`.
 pub(crate) fn message_links(
     base: &str,
+    prefix: &str,
     dates: &[(&str, String)],
     paging: Paging,
     has_more: bool,
@@ -183,7 +184,7 @@ pub(crate) fn message_links(
         ));
         links.insert(
             "next".into(),
-            json!(format!("{base}/v2.1/messages?{}", query_string(&pairs))),
+            json!(format!("{base}{prefix}/messages?{}", query_string(&pairs))),
         );
     }
     Value::Object(links)

@@ -66,10 +66,10 @@ impl SendClass {
 }
 
 /// Whether a request is a message send, the only requests Flowroute
-/// documents limits for. The one place to list send endpoints: a later
-/// messages version's send path belongs here too.
+/// documents limits for, on either messaging version: one budget per key
+/// whichever path a send takes. The one place to list send endpoints.
 fn is_message_send(method: &Method, path: &str) -> bool {
-    method == Method::POST && path == "/v2.1/messages"
+    method == Method::POST && matches!(path, "/v2.1/messages" | "/v2.2/messages")
 }
 
 /// A send refused for want of budget.
@@ -259,6 +259,7 @@ mod tests {
         );
         assert_eq!(class("{not json"), SendClass::Sms);
         assert!(is_message_send(&Method::POST, "/v2.1/messages"));
+        assert!(is_message_send(&Method::POST, "/v2.2/messages"));
         assert!(!is_message_send(&Method::GET, "/v2.1/messages"));
         assert!(!is_message_send(&Method::POST, "/v2.1/messages/mdr2-x"));
     }

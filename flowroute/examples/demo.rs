@@ -261,10 +261,17 @@ async fn run(client: Client, target: &Target) -> Result<(), Failure> {
             let mms = Message::mms(number_id, to.clone())
                 .body("hello there")
                 .media_url("http://s3.amazonaws.com/barkpost-assets/50+GIFs/37.gif");
-            let id = step(name, messages.send(mms).await)?;
+            let message = step(name, messages.send(mms).await)?;
             permit.spent_on(format!("an MMS to {to}"));
-            done(11, name, format!("MMS to {to}: {id}"));
-            sent = Some(id);
+            // Messages v2.2 says what the message cost.
+            let price = message
+                .price
+                .as_ref()
+                .and_then(|p| p.charged_cost)
+                .map(|cost| format!(", charged ${cost}"))
+                .unwrap_or_default();
+            done(11, name, format!("MMS to {to}: {}{price}", message.id));
+            sent = Some(message.id);
         }
     }
 

@@ -1,6 +1,7 @@
 //! SMS and MMS: build messages, send them, follow one through its delivery
-//! receipts, stream the message records of the last day, and read the
-//! account's callback URLs.
+//! receipts, send on Messages v2.2 and read its price, stream the message
+//! records of the last day, and read the account's callback URLs.
+//! `FR_MESSAGING_VERSION=2.2` runs the whole example on v2.2.
 //!
 //! ```sh
 //! cargo run -p flowroute --example messages
@@ -16,7 +17,7 @@ mod common;
 
 use chrono::{Duration, Utc};
 use common::{Target, run_example, skipped};
-use flowroute::messages::{CallbackType, Message};
+use flowroute::messages::{CallbackType, Message, MessagingVersion};
 use flowroute::{Client, Error, PhoneNumber};
 use futures_util::TryStreamExt;
 use std::process::ExitCode;
@@ -72,6 +73,24 @@ async fn run(client: Client, target: &Target) -> Result<(), Box<dyn std::error::
                 .media_url("http://s3.amazonaws.com/barkpost-assets/50+GIFs/37.gif");
             println!("✓ sent an MMS {from} → {to}: {}", messages.send(mms).await?);
             permit.spent_on(format!("an MMS to {to}"));
+
+            // One setting switches the Messaging API version; v2.2 also says
+            // what a message cost, exactly, by Flowroute's formula.
+            let v2_2 = client.with_messaging_version(MessagingVersion::V2_2);
+            let hello = Message::sms(&from, &to, "Hello from Messages v2.2");
+            let sent = v2_2.messages().send(hello).await?;
+            permit.spent_on(format!("an SMS to {to} (v2.2)"));
+            match &sent.price {
+                Some(price) => println!(
+                    "✓ sent on v2.2 as {sent}: {} segment(s) at ${} + ${} = ${} (Flowroute charged ${})",
+                    price.segment_count.unwrap_or_default(),
+                    price.base_rate.unwrap_or_default(),
+                    price.surcharge_rate.unwrap_or_default(),
+                    price.expected_cost().unwrap_or_default(),
+                    price.charged_cost.unwrap_or_default(),
+                ),
+                None => println!("✓ sent on v2.2 as {sent}, without a price"),
+            }
 
             // Receipts arrive within moments on the simulator, seconds on Flowroute.
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;

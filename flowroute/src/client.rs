@@ -2,6 +2,7 @@
 //! nowhere else; they are never printed.
 
 use crate::limits::{Limiter, RateLimits};
+use crate::messages::MessagingVersion;
 use crate::{
     error::Error,
     retry::{Clock, RetryPolicy, TokioClock},
@@ -122,6 +123,17 @@ impl Client {
         self.with_settings(|s| s.read_only = true)
     }
 
+    /// A client whose `messages()` calls use Messaging API `version`; it
+    /// shares this one's connections and rate limits.
+    pub fn with_messaging_version(&self, version: MessagingVersion) -> Client {
+        self.with_settings(|s| s.messaging_version = version)
+    }
+
+    /// The Messaging API version of this client's `messages()` calls.
+    pub fn messaging_version(&self) -> MessagingVersion {
+        self.settings().messaging_version
+    }
+
     /// A client whose calls, retries included, end after `deadline`; it shares
     /// this one's connections.
     pub fn with_deadline(&self, deadline: Duration) -> Client {
@@ -196,6 +208,7 @@ pub struct ClientBuilder {
     reveal_bodies: bool,
     read_only: bool,
     rate_limits: Option<RateLimits>,
+    messaging_version: MessagingVersion,
     clock: Option<Arc<dyn Clock>>,
 }
 
@@ -289,6 +302,14 @@ impl ClientBuilder {
     /// [`build`](Self::build) refuses a figure of 0 with [`Error::Config`].
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
         self.rate_limits = Some(limits);
+        self
+    }
+
+    /// The Messaging API version of `messages()` calls: default
+    /// [`MessagingVersion::V2_1`], what Flowroute's official SDKs use; see
+    /// [`MessagingVersion`] for what [`V2_2`](MessagingVersion::V2_2) changes.
+    pub fn messaging_version(mut self, version: MessagingVersion) -> Self {
+        self.messaging_version = version;
         self
     }
 
@@ -386,6 +407,7 @@ impl ClientBuilder {
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             reveal_bodies: self.reveal_bodies,
             read_only: self.read_only,
+            messaging_version: self.messaging_version,
             limiter: Arc::new(Limiter::new(rate_limits, clock.clone())),
             clock,
         };
@@ -418,6 +440,7 @@ impl fmt::Debug for ClientBuilder {
             .field("reveal_bodies", &self.reveal_bodies)
             .field("read_only", &self.read_only)
             .field("rate_limits", &self.rate_limits)
+            .field("messaging_version", &self.messaging_version)
             .finish_non_exhaustive()
     }
 }

@@ -127,7 +127,9 @@ pub(crate) fn reason(e: Error) -> String {
 /// ```
 ///
 /// The header names the query type, the operation (the generated method, so
-/// an operation missing from the spec does not compile), the item type and
+/// an operation missing from the spec does not compile; `for v2_1_op | v2_2_op`
+/// for a Messages list, sent by the client's
+/// [`MessagingVersion`](crate::messages::MessagingVersion)), the item type and
 /// the conversion of a generated item. Parameters every request carries are
 /// set when the list is made, and follow the type in parentheses:
 /// `MdrQuery(start: DateTime<Utc> => start_date(*start))`; such a query has no
@@ -159,6 +161,51 @@ macro_rules! list_query {
             }
         }
     };
+    (@dispatch $query:ident $client:ident $offset:ident $limit:ident [$op:ident]
+        $required:tt $filters:tt $convert:expr) => {
+        $crate::pagination::list_query!(
+            @fetch $query $client $offset $limit $op $required $filters $convert
+        )
+    };
+    (@dispatch $query:ident $client:ident $offset:ident $limit:ident [$op:ident, $op_v2_2:ident]
+        $required:tt $filters:tt $convert:expr) => {
+        match $client.settings().messaging_version {
+            $crate::messages::MessagingVersion::V2_1 => $crate::pagination::list_query!(
+                @fetch $query $client $offset $limit $op $required $filters $convert
+            ),
+            $crate::messages::MessagingVersion::V2_2 => $crate::pagination::list_query!(
+                @fetch $query $client $offset $limit $op_v2_2 $required $filters $convert
+            ),
+        }
+    };
+    (@fetch $query:ident $client:ident $offset:ident $limit:ident $op:ident
+        [$($req:ident => $req_method:ident($req_value:expr)),*]
+        [$($setter:ident $(=> $method:ident)?),*] $convert:expr) => {{
+        // A list without filters reads nothing of its query.
+        let _ = $query;
+        let mut request = $client
+            .raw()
+            .$op()
+            .offset($crate::pagination::offset_i32($offset)?);
+        if let Some(limit) = $limit {
+            request = request.limit(limit);
+        }
+        $(
+            let $req = &$query.$req;
+            request = request.$req_method($req_value);
+        )*
+        $(
+            if let Some(value) = &$query.$setter {
+                request = $crate::pagination::list_query!(
+                    @forward request, value, $setter $(, $method)?
+                );
+            }
+        )*
+        let list = $crate::transport::call(request.send()).await?;
+        Ok($crate::pagination::Page::from_raw(
+            list.data, list.links, $offset, $convert,
+        ))
+    }};
     (@forward $request:ident, $value:ident, $setter:ident) => {
         $request.$setter($value.clone())
     };
@@ -168,7 +215,7 @@ macro_rules! list_query {
     (
         $(#[$meta:meta])*
         $name:ident $(($($req:ident: $req_ty:ty => $req_method:ident($req_value:expr)),+ $(,)?))?
-            for $op:ident -> $item:ty = $convert:expr $(, checked by $validate:path)?;
+            for $op:ident $(| $op_v2_2:ident)? -> $item:ty = $convert:expr $(, checked by $validate:path)?;
         $(
             $(#[$filter_meta:meta])*
             $setter:ident($arg:ident: $arg_ty:ty) -> $stored:ty = $check:expr $(=> $method:ident)?;
@@ -210,28 +257,12 @@ macro_rules! list_query {
                 // Not boxed: the future is some 8 KiB, and a page is awaited
                 // where it is asked for.
                 async move {
-                    let mut request = client
-                        .raw()
-                        .$op()
-                        .offset($crate::pagination::offset_i32(offset)?);
-                    if let Some(limit) = limit {
-                        request = request.limit(limit);
-                    }
-                    $($(
-                        let $req = &self.$req;
-                        request = request.$req_method($req_value);
-                    )+)?
-                    $(
-                        if let Some(value) = &self.$setter {
-                            request = $crate::pagination::list_query!(
-                                @forward request, value, $setter $(, $method)?
-                            );
-                        }
-                    )*
-                    let list = $crate::transport::call(request.send()).await?;
-                    Ok($crate::pagination::Page::from_raw(
-                        list.data, list.links, offset, $convert,
-                    ))
+                    let query = self;
+                    $crate::pagination::list_query!(
+                        @dispatch query client offset limit [$op $(, $op_v2_2)?]
+                        [$($($req => $req_method($req_value)),+)?]
+                        [$($setter $(=> $method)?),*] $convert
+                    )
                 }
             }
         }

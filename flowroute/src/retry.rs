@@ -15,9 +15,9 @@
 //! | class | operations | retried on |
 //! |---|---|---|
 //! | read | every `GET`; `validate_e911_address`, `check_number_portability` (checks sent as POST that save nothing); the CDR file download | connection failures, timeouts, 429, 502, 503, 504 |
-//! | idempotent | `update_phone_number_details`, `update_a_voice_route`, `update_primary_voice_route`, `remove_primary_voice_route`, `update_failover_voice_route`, `remove_failover_voice_route`, `set_account_callback_url`, `remove_account_callback_url`, `set_number_callback_url`, `remove_number_callback_url`, `update_e911_address`, `assign_e911_address_to_number`, `remove_e911_address_from_number`, `update_cnam_record`, `assign_cnam_record_to_number`, `unassign_cnam_record_from_number` | connection failures, timeouts, 429, 502, 503, 504 |
+//! | idempotent | `update_phone_number_details`, `update_a_voice_route`, `update_primary_voice_route`, `remove_primary_voice_route`, `update_failover_voice_route`, `remove_failover_voice_route`, `set_account_callback_url`, `remove_account_callback_url`, `set_account_callback_url_v2_2`, `remove_account_callback_url_v2_2`, `set_number_callback_url`, `remove_number_callback_url`, `update_e911_address`, `assign_e911_address_to_number`, `remove_e911_address_from_number`, `update_cnam_record`, `assign_cnam_record_to_number`, `unassign_cnam_record_from_number` | connection failures, timeouts, 429, 502, 503, 504 |
 //! | not-idempotent | `release_a_phone_number`, `create_an_inbound_route`, `delete_a_voice_route`, `create_cdr_export`, `create_e911_address`, `delete_e911_address`, `create_cnam_record`, `delete_cnam_record` | connection failures before sending, 429 (refused unprocessed) |
-//! | never | `send_a_message`, `purchase_a_phone_number` | 429 only; anything else only when [`RetryPolicy::retry_unsafe`] opts in |
+//! | never | `send_a_message`, `send_a_message_v2_2`, `purchase_a_phone_number` | 429 only; anything else only when [`RetryPolicy::retry_unsafe`] opts in |
 //!
 //! After a call failed, [`Error::is_transient`](crate::Error::is_transient)
 //! says whether the failure may go away, and

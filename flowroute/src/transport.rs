@@ -5,6 +5,7 @@
 use crate::attempts::{self, Attempt, Next};
 use crate::error::{self, ApiError, DecodeError, Error, TimeLimit};
 use crate::limits::{Limiter, NoPermit};
+use crate::messages::MessagingVersion;
 use crate::retry::{self, Clock, Failure, RetryPolicy};
 use bytes::Bytes;
 use flowroute_raw::{BoxFuture, Execute, OperationSpec, ResponseValue, types::ErrorDocument};
@@ -85,6 +86,8 @@ pub(crate) struct Settings {
     pub(crate) max_response_bytes: usize,
     pub(crate) reveal_bodies: bool,
     pub(crate) read_only: bool,
+    /// The Messaging API version `messages()` calls use.
+    pub(crate) messaging_version: MessagingVersion,
     /// Shared by every clone of the client: the budget is the access key's.
     pub(crate) limiter: Arc<Limiter>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -100,6 +103,7 @@ impl fmt::Debug for Settings {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("reveal_bodies", &self.reveal_bodies)
             .field("read_only", &self.read_only)
+            .field("messaging_version", &self.messaging_version)
             .field("limiter", &self.limiter)
             .finish_non_exhaustive()
     }

@@ -44,7 +44,8 @@ async fn a_program_needs_only_the_prelude() {
         .messages()
         .send(Message::sms(&ours, "+1 (206) 555-0100", "hello"))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let since = Utc::now() - TimeDelta::hours(1);
     let sent: Vec<_> = client
         .messages()
@@ -198,7 +199,8 @@ async fn models_decoded_from_flowroute_survive_serde() {
         .messages()
         .send(Message::sms(&numbers[0].number, "12065550100", "hello"))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let mdr = client.messages().get(&id).await.unwrap();
     round_trips(&mdr);
 

@@ -72,7 +72,7 @@ async fn every_input_gets_one_outcome_under_its_key_and_failures_stop_nothing() 
         match (key.as_str(), result) {
             ("customer-2", Err(Error::InvalidInput { field, .. })) => assert_eq!(*field, "to"),
             ("customer-2", other) => panic!("customer-2: {other:?}"),
-            (_, Ok(id)) => assert!(id.as_str().starts_with("mdr2-")),
+            (_, Ok(sent)) => assert!(sent.id.as_str().starts_with("mdr2-")),
             (key, Err(e)) => panic!("{key}: {e}"),
         }
     }

@@ -422,7 +422,8 @@ async fn prepare(sim: &Simulator, http: &reqwest::Client) -> Fixture {
         .messages()
         .send(Message::sms(owned.clone(), mobile(), "seed"))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     sim.clear_requests();
     Fixture {
         owned,

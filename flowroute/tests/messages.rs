@@ -65,7 +65,7 @@ async fn send_sms_posts_the_compact_body_and_returns_the_message_id() {
         })
         .await;
     let message = Message::sms(number("12012673227"), number("+1 206 555 1234"), "hello");
-    let id = client.messages().send(message).await.unwrap();
+    let id = client.messages().send(message).await.unwrap().id;
     mock.assert_async().await;
     assert_eq!(id, MessageId::new(MDR_ID).unwrap());
 }
@@ -87,7 +87,7 @@ async fn send_sms_with_dlr_callback_carries_the_url() {
         .await;
     let message = Message::sms(number("12012673227"), number("12065551234"), "hello")
         .dlr_callback("https://example.com/dlr?msg=1");
-    let id = client.messages().send(message).await.unwrap();
+    let id = client.messages().send(message).await.unwrap().id;
     mock.assert_async().await;
     assert_eq!(id.as_str(), MDR_ID);
 }
@@ -112,7 +112,7 @@ async fn send_mms_with_media_lists_every_url_and_no_is_mms_flag() {
         .body("hello there")
         .media_url("http://s3.amazonaws.com/barkpost-assets/50+GIFs/37.gif")
         .media_url("https://example.com/b.png");
-    let id = client.messages().send(message).await.unwrap();
+    let id = client.messages().send(message).await.unwrap().id;
     mock.assert_async().await;
     assert_eq!(id.as_str(), MDR_ID);
 }

@@ -182,7 +182,8 @@ async fn a_send_refused_with_429_is_sent_again_after_retry_after() {
         .messages()
         .send(sms())
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     assert_eq!(id.as_str(), "mdr2-39cadeace66e11e7aff806cd7f24ba2d");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert_eq!(
@@ -264,7 +265,7 @@ async fn retry_unsafe_is_an_explicit_opt_in() {
     let accepted = r#"{"data":{"id":"mdr2-39cadeace66e11e7aff806cd7f24ba2d","type":"message"}}"#;
     let calls = sequence(&server, POST, "/v2.1/messages", vec![(503, None)], accepted).await;
     let client = client_on(&server, &clock, no_jitter().retry_unsafe(true));
-    let id = client.messages().send(sms()).await.unwrap();
+    let id = client.messages().send(sms()).await.unwrap().id;
     assert_eq!(id.as_str(), "mdr2-39cadeace66e11e7aff806cd7f24ba2d");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }

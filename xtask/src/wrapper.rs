@@ -80,9 +80,9 @@ pub fn check(spec: &str, wrapper_source: &str) -> Result<usize, Vec<String>> {
     }
 }
 
-/// The `list_query!` invocations in `source`. After `list_query! {`, the
-/// lines that are not comments, up to the first `;`, are the header,
-/// `Query[(required…)] for operation -> Item = …;`.
+/// The `list_query!` invocations in `source`, one per operation paged. After
+/// `list_query! {`, the lines that are not comments, up to the first `;`, are
+/// the header, `Query[(required…)] for operation [| operation_v2_2] -> Item = …;`.
 pub fn declarations(source: &str) -> Vec<Declaration> {
     let mut found = Vec::new();
     let mut lines = source.lines().map(str::trim);
@@ -105,14 +105,17 @@ pub fn declarations(source: &str) -> Vec<Declaration> {
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .next()
             .unwrap_or_default();
-        let operation = header
+        let operations = header
             .split_once(" for ")
-            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .and_then(|(_, rest)| rest.split_once("->"))
+            .map(|(ops, _)| ops)
             .unwrap_or_default();
-        found.push(Declaration {
-            query: query.to_string(),
-            operation: operation.to_string(),
-        });
+        for operation in operations.split('|').map(str::trim) {
+            found.push(Declaration {
+                query: query.to_string(),
+                operation: operation.to_string(),
+            });
+        }
     }
     found
 }
@@ -216,6 +219,27 @@ mod tests {
                 query: "MdrQuery".into(),
                 operation: "look_up_a_set_of_messages".into()
             }]
+        );
+    }
+
+    #[test]
+    fn a_list_of_both_messaging_versions_declares_each_operation() {
+        let source = "list_query! {
+    MdrQuery(start: DateTime<Utc> => start_date(*start))
+        for look_up_a_set_of_messages | look_up_a_set_of_messages_v2_2
+        -> Mdr = Mdr::from_raw;
+}
+";
+        let operations: Vec<String> = declarations(source)
+            .into_iter()
+            .map(|d| d.operation)
+            .collect();
+        assert_eq!(
+            operations,
+            [
+                "look_up_a_set_of_messages",
+                "look_up_a_set_of_messages_v2_2"
+            ]
         );
     }
 }

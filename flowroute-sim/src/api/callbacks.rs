@@ -1,4 +1,5 @@
-//! Messaging callback URLs, account-wide (`/v2.1/messages/{callback_type}`)
+//! Messaging callback URLs, account-wide (`/v2.1/messages/{callback_type}`,
+//! and the same under `/v2.2`)
 //! and per number (`/v2/numbers/{id}/relationships/{callback_type}`).
 
 use axum::body::Bytes;
@@ -12,6 +13,7 @@ use crate::body;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, json_api, no_content};
 use crate::validate::is_http_url;
+use crate::version::Version;
 
 /// The callback type named by a path segment, if it is one of the five.
 pub(crate) fn known_type(raw: &str) -> Option<CallbackType> {
@@ -38,11 +40,14 @@ fn product(kind: &CallbackType) -> &'static str {
     }
 }
 
-fn document(kind: &CallbackType, url: &str) -> Value {
-    json!({"data": {
-        "attributes": {"api_version": "v2.1", "callback_url": url, "product": product(kind)},
-        "type": "callback",
-    }})
+/// v2.1 documents `api_version` in the lookup; v2.2 lists only
+/// `callback_url` and `product`.
+fn document(kind: &CallbackType, url: &str, version: Version) -> Value {
+    let mut attributes = json!({"callback_url": url, "product": product(kind)});
+    if version == Version::V2_1 {
+        attributes["api_version"] = json!("v2.1");
+    }
+    json!({"data": {"attributes": attributes, "type": "callback"}})
 }
 
 fn checked(url: String, field: &str) -> Result<String, ApiError> {
@@ -78,13 +83,13 @@ pub(crate) async fn set_for_account(
     Ok(no_content())
 }
 
-pub(crate) fn get_for_account(ctx: &Ctx, kind: CallbackType) -> ApiResult {
+pub(crate) fn get_for_account(ctx: &Ctx, kind: CallbackType, version: Version) -> ApiResult {
     let state = ctx.state();
     let url = state
         .account_callbacks
         .get(&kind)
         .ok_or_else(ApiError::not_found)?;
-    Ok(json_api(StatusCode::OK, &document(&kind, url)))
+    Ok(json_api(StatusCode::OK, &document(&kind, url, version)))
 }
 
 pub(crate) async fn remove_for_account(
@@ -126,7 +131,11 @@ pub(crate) async fn get_for_number(
         .callbacks
         .get(&kind)
         .ok_or_else(ApiError::not_found)?;
-    Ok(json_api(StatusCode::OK, &document(&kind, url)))
+    // The Numbers API is not versioned with Messages: as in v2.1.
+    Ok(json_api(
+        StatusCode::OK,
+        &document(&kind, url, Version::V2_1),
+    ))
 }
 
 pub(crate) async fn remove_for_number(

@@ -1,4 +1,5 @@
-//! Messages v2.1: send, list and look up message detail records.
+//! Messages v2.1 and v2.2: send, list and look up message detail records.
+//! One account serves both; a message sent on one is listed on the other.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -16,6 +17,7 @@ use crate::model::{Mdr, MdrId};
 use crate::query::{Query, message_links};
 use crate::render;
 use crate::validate::{is_http_url, is_nanp};
+use crate::version::{self, Version};
 
 /// Reads either accepted body format: the compact one, or the JSON:API
 /// wrapper `{"data":{"type":"message","attributes":{…}}}`. Returns the
@@ -45,24 +47,36 @@ fn read_message(bytes: &Bytes) -> Result<(NewMessage, &'static str), ApiError> {
     ))
 }
 
-fn number_rule(prefix: &str, name: &str, value: &str) -> Result<(), ApiError> {
-    if is_nanp(value) {
-        Ok(())
-    } else {
-        Err(ApiError::invalid(
-            &format!("{prefix}{name}"),
-            format!(
-                "`{value}` is not an 11-digit North American number without `+`, such as 12065551234"
-            ),
-        ))
+fn number_rule(version: Version, prefix: &str, name: &str, raw: &str) -> Result<String, ApiError> {
+    let value = version.read_number(raw);
+    if is_nanp(&value) {
+        return Ok(value);
     }
+    let expected = match version {
+        Version::V2_1 => "an 11-digit North American number without `+`, such as 12065551234",
+        Version::V2_2 => {
+            "a North American number in E.164, such as +12065551234 (the simulator delivers to no other)"
+        }
+    };
+    Err(ApiError::invalid(
+        &format!("{prefix}{name}"),
+        format!("`{raw}` is not {expected}"),
+    ))
 }
 
 pub(crate) async fn send(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
-    let (message, prefix) = read_message(&bytes)?;
+    send_as(ctx, bytes, Version::V2_1).await
+}
+
+pub(crate) async fn send_v2_2(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
+    send_as(ctx, bytes, Version::V2_2).await
+}
+
+async fn send_as(ctx: Ctx, bytes: Bytes, version: Version) -> ApiResult {
+    let (mut message, prefix) = read_message(&bytes)?;
     let field = |name: &str| format!("{prefix}{name}");
-    number_rule(prefix, "to", &message.to)?;
-    number_rule(prefix, "from", &message.from)?;
+    message.to = number_rule(version, prefix, "to", &message.to)?;
+    message.from = number_rule(version, prefix, "from", &message.from)?;
     let is_mms = message.is_mms.unwrap_or(false) || !message.media_urls.is_empty();
     if let Some((i, url)) = message
         .media_urls
@@ -126,11 +140,17 @@ pub(crate) async fn send(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
         id.clone(),
         dlr_url,
     ));
-    let doc = json!({"data": {
+    let mut doc = json!({"data": {
         "id": id,
-        "links": {"self": format!("{}/v2.1/messages/{id}", ctx.base_url)},
+        "links": {"self": format!("{}{}/messages/{id}", ctx.base_url, version.prefix())},
         "type": "message",
     }});
+    if version == Version::V2_2 {
+        // Where the Go client reads it; the SDK also reads it under `data`.
+        doc["data"]["attributes"] = json!({
+            "price_details": version::price_details(message.body.as_deref(), is_mms),
+        });
+    }
     let mut response = json_api(StatusCode::ACCEPTED, &doc);
     response.extensions_mut().insert(MdrId(id));
     Ok(response)
@@ -166,6 +186,14 @@ fn date_param(q: &Query, name: &str, end_of_day: bool) -> Result<Option<DateTime
 }
 
 pub(crate) async fn list(State(ctx): State<Ctx>, uri: Uri) -> ApiResult {
+    list_as(ctx, uri, Version::V2_1)
+}
+
+pub(crate) async fn list_v2_2(State(ctx): State<Ctx>, uri: Uri) -> ApiResult {
+    list_as(ctx, uri, Version::V2_2)
+}
+
+fn list_as(ctx: Ctx, uri: Uri, version: Version) -> ApiResult {
     let q = Query::from_uri(&uri)?;
     let start = date_param(&q, "start_date", false)?.ok_or_else(|| {
         ApiError::invalid(
@@ -193,7 +221,7 @@ pub(crate) async fn list(State(ctx): State<Ctx>, uri: Uri) -> ApiResult {
     let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, false);
     let mut dates = vec![("start_date", fmt(start))];
     dates.extend(end.map(|e| ("end_date", fmt(e))));
-    let links = message_links(&ctx.base_url, &dates, paging, more);
+    let links = message_links(&ctx.base_url, version.prefix(), &dates, paging, more);
     Ok(json_api(
         StatusCode::OK,
         &json!({"data": data, "links": links}),
@@ -203,8 +231,17 @@ pub(crate) async fn list(State(ctx): State<Ctx>, uri: Uri) -> ApiResult {
 /// `GET /v2.1/messages/{key}`: an account callback when `key` names a
 /// callback type, otherwise a message detail record.
 pub(crate) async fn get_by_key(State(ctx): State<Ctx>, Path(key): Path<String>) -> ApiResult {
+    get_by_key_as(ctx, key, Version::V2_1)
+}
+
+/// `GET /v2.2/messages/{key}`, as `get_by_key`.
+pub(crate) async fn get_by_key_v2_2(State(ctx): State<Ctx>, Path(key): Path<String>) -> ApiResult {
+    get_by_key_as(ctx, key, Version::V2_2)
+}
+
+fn get_by_key_as(ctx: Ctx, key: String, version: Version) -> ApiResult {
     if let Some(kind) = callbacks::known_type(&key) {
-        return callbacks::get_for_account(&ctx, kind);
+        return callbacks::get_for_account(&ctx, kind, version);
     }
     let state = ctx.state();
     let mdr = state

@@ -11,6 +11,7 @@
 //! ends with a summary of what it left on the account and what it cost.
 #![allow(dead_code)] // each example uses its own subset
 
+use flowroute::messages::MessagingVersion;
 use flowroute::numbers::AvailableNumber;
 use flowroute::{Client, ENV_ACCESS_KEY, ENV_BASE_URL, ENV_SECRET_KEY};
 use flowroute_sim::Simulator;
@@ -22,6 +23,8 @@ use std::process::ExitCode;
 pub const ENV_SPEND: &str = "FR_DEMO_SPEND";
 /// A host of the user's own that the routes the examples create may point at.
 pub const ENV_ROUTE_HOST: &str = "FR_DEMO_ROUTE_HOST";
+/// `2.2` to run the examples' messaging on Messages v2.2 (default 2.1).
+pub const ENV_MESSAGING_VERSION: &str = "FR_MESSAGING_VERSION";
 
 /// Where the example is talking to, and what this run changed there.
 pub struct Target {
@@ -81,7 +84,7 @@ impl Target {
 
     /// A line saying where requests go and what the run may change.
     pub fn describe(&self, client: &Client) -> String {
-        match (&self.sim, self.spend) {
+        let target = match (&self.sim, self.spend) {
             (Some(_), _) => format!(
                 "the built-in Flowroute simulator at {} (no account needed; set {ENV_ACCESS_KEY} and {ENV_SECRET_KEY} to use yours)",
                 client.base_url()
@@ -94,7 +97,11 @@ impl Target {
                 "{} with your account; {ENV_SPEND}=1: the run may buy and create, and changes only what it created",
                 client.base_url()
             ),
-        }
+        };
+        format!(
+            "{target}\n  messaging: Messages v{} ({ENV_MESSAGING_VERSION}=2.1 or 2.2)",
+            client.messaging_version()
+        )
     }
 
     /// What the run left on the account and what it cost.
@@ -189,7 +196,23 @@ pub fn route_host(name: &str) -> String {
 }
 
 /// The client for the chosen target.
+/// The Messaging API version asked for with [`ENV_MESSAGING_VERSION`].
+fn messaging_version() -> Result<MessagingVersion, Box<dyn std::error::Error>> {
+    match std::env::var(ENV_MESSAGING_VERSION) {
+        Ok(v) if !v.is_empty() => Ok(v
+            .parse()
+            .map_err(|e| format!("{ENV_MESSAGING_VERSION}: {e}"))?),
+        _ => Ok(MessagingVersion::default()),
+    }
+}
+
 async fn connect() -> Result<(Client, Target), Box<dyn std::error::Error>> {
+    let (client, target) = connect_to_target().await?;
+    // One setting switches every `messages()` call of the run.
+    Ok((client.with_messaging_version(messaging_version()?), target))
+}
+
+async fn connect_to_target() -> Result<(Client, Target), Box<dyn std::error::Error>> {
     let set = |k: &str| std::env::var(k).is_ok_and(|v| !v.is_empty());
     let spend = std::env::var(ENV_SPEND).is_ok_and(|v| v == "1");
     let ledger = RefCell::default();

@@ -1,8 +1,8 @@
 //! Sending many messages: within the client's rate limits, several at a time,
 //! one outcome per message.
 
-use super::{Message, Messages};
-use crate::{Error, MessageId};
+use super::{Message, Messages, SentMessage};
+use crate::Error;
 use futures_core::Stream;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use std::{
@@ -30,9 +30,9 @@ pub struct SendOutcome<K> {
     /// [`send_all_keyed`](Messages::send_all_keyed) /
     /// [`send_stream`](Messages::send_stream).
     pub key: K,
-    /// The message's id, or why it was not sent (or may not have been: see
+    /// The message as sent (its id, and its price on v2.2), or why it was not sent (or may not have been: see
     /// [`Messages::send`]).
-    pub result: Result<MessageId, Error>,
+    pub result: Result<SentMessage, Error>,
 }
 
 /// Live counts of a [`SendAll`], for a progress bar; a clone reads the same
@@ -80,7 +80,7 @@ impl Progress {
         self.0.stopped.load(Ordering::Relaxed)
     }
 
-    fn record(&self, result: &Result<MessageId, Error>) {
+    fn record(&self, result: &Result<SentMessage, Error>) {
         let count = if result.is_ok() {
             &self.0.sent
         } else {

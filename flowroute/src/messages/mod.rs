@@ -28,8 +28,13 @@
 //! segment. [`Message::segments`] estimates the count.
 
 mod bulk;
+mod price;
+mod version;
 
 pub use bulk::{DEFAULT_CONCURRENCY, Progress, SendAll, SendOutcome};
+pub use price::PriceDetails;
+pub use rust_decimal::Decimal;
+pub use version::{MessagingVersion, SentMessage};
 
 use crate::IntoChecked;
 use crate::refusal::FirstRefusal;
@@ -104,8 +109,8 @@ impl Message {
                 .map_err(|e| refusal.note_error(e.with_field(field)))
                 .ok()
         };
-        let from = number("from", north_american("from", from.into_checked()));
-        let to = number("to", north_american("to", to.into_checked()));
+        let from = number("from", from.into_checked());
+        let to = number("to", to.into_checked());
         Message {
             from,
             to,
@@ -185,10 +190,19 @@ impl Message {
         u32::try_from(count).unwrap_or(u32::MAX)
     }
 
-    fn into_raw(self) -> Result<types::NewMessage, Error> {
+    /// The body for `version`: v2.1 takes 11-digit North American numbers,
+    /// v2.2 any E.164 number written with its `+`.
+    fn into_raw(self, version: MessagingVersion) -> Result<types::NewMessage, Error> {
         self.refusal.check()?;
         let (Some(from), Some(to)) = (self.from, self.to) else {
             unreachable!("a number that did not parse is a noted refusal")
+        };
+        let (from, to) = match version {
+            MessagingVersion::V2_1 => (
+                north_american("from", from)?.to_string(),
+                north_american("to", to)?.to_string(),
+            ),
+            MessagingVersion::V2_2 => (from.to_e164_plus(), to.to_e164_plus()),
         };
         let body_len = self.body.as_deref().map_or(0, str::len);
         if !self.is_mms {
@@ -242,21 +256,19 @@ impl Message {
             is_mms: (self.is_mms && media_urls.is_empty()).then_some(true),
             body: self.body.filter(|b| !b.is_empty()),
             dlr_callback,
-            from: from.to_string(),
+            from,
             media_urls,
-            to: to.to_string(),
+            to,
         })
     }
 }
 
 /// Messages v2.1 documents its numbers as 11-digit North American ones.
-fn north_american(
-    field: &'static str,
-    number: Result<PhoneNumber, Error>,
-) -> Result<PhoneNumber, Error> {
-    number?.north_american(
+fn north_american(field: &'static str, number: PhoneNumber) -> Result<PhoneNumber, Error> {
+    number.north_american(
         field,
-        "Flowroute's Messages v2.1 sends from and to 11-digit North American numbers",
+        "Flowroute's Messages v2.1 sends from and to 11-digit North American numbers \
+         (Messages v2.2 takes any E.164 number: `messaging_version(MessagingVersion::V2_2)`)",
     )
 }
 
@@ -310,6 +322,8 @@ pub struct Mdr {
     pub media_ids: Vec<String>,
     /// The URL an inbound SMS was delivered to.
     pub message_callback_url: Option<String>,
+    /// What the message cost, when the record says (Messages v2.2 may).
+    pub price: Option<PriceDetails>,
 }
 
 impl Mdr {
@@ -346,6 +360,7 @@ impl Mdr {
                 .and_then(|r| r.media)
                 .map(|m| m.data.into_iter().map(|media| media.id).collect())
                 .unwrap_or_default(),
+            price: PriceDetails::find(&a.price_details, &serde_json::Map::new()),
             message_callback_url: a.message_callback_url,
         }
     }
@@ -432,7 +447,8 @@ fn check_window(query: &MdrQuery) -> Result<(), Error> {
 
 list_query! {
     /// Filters for [`Messages::list`]: the time window.
-    MdrQuery(start: DateTime<Utc> => start_date(*start)) for look_up_a_set_of_messages
+    MdrQuery(start: DateTime<Utc> => start_date(*start))
+        for look_up_a_set_of_messages | look_up_a_set_of_messages_v2_2
         -> Mdr = Mdr::from_raw, checked by check_window;
     /// The last moment to include; without it the window runs to now. Must not
     /// be before the start.
@@ -494,10 +510,28 @@ impl Messages {
     /// [`Error::Timeout`] the message may have gone.
     ///
     /// Example: [`Messages`](Messages#example).
-    pub async fn send(&self, message: Message) -> Result<MessageId, Error> {
-        let body = message.into_raw()?;
-        let doc = call(self.client.raw().send_a_message().body(body).send()).await?;
-        Ok(MessageId::from_server(doc.data.id))
+    pub async fn send(&self, message: Message) -> Result<SentMessage, Error> {
+        let version = self.version();
+        let body = message.into_raw(version)?;
+        let raw = self.client.raw();
+        let doc = match version {
+            MessagingVersion::V2_1 => call(raw.send_a_message().body(body).send()).await?,
+            MessagingVersion::V2_2 => call(raw.send_a_message_v2_2().body(body).send()).await?,
+        };
+        let data = doc.data;
+        let price = PriceDetails::find(
+            &data.attributes.map(|a| a.price_details).unwrap_or_default(),
+            &data.price_details,
+        );
+        Ok(SentMessage {
+            id: MessageId::from_server(data.id),
+            price,
+            version,
+        })
+    }
+
+    fn version(&self) -> MessagingVersion {
+        self.client.messaging_version()
     }
 
     /// The detail records of the messages sent and received from `start` on
@@ -520,14 +554,17 @@ impl Messages {
     /// Example: [`Messages`](Messages#example).
     pub async fn get(&self, id: impl IntoChecked<MessageId>) -> Result<Mdr, Error> {
         let id = id.into_checked()?;
-        let doc = call(
-            self.client
-                .raw()
-                .look_up_a_message_detail_record()
-                .message_id(id.as_str())
-                .send(),
-        )
-        .await?;
+        let raw = self.client.raw();
+        let doc = match self.version() {
+            MessagingVersion::V2_1 => {
+                let request = raw.look_up_a_message_detail_record();
+                call(request.message_id(id.as_str()).send()).await?
+            }
+            MessagingVersion::V2_2 => {
+                let request = raw.look_up_a_message_detail_record_v2_2();
+                call(request.message_id(id.as_str()).send()).await?
+            }
+        };
         Ok(Mdr::from_raw(doc.data))
     }
 
@@ -546,16 +583,20 @@ impl Messages {
         url: impl AsRef<str>,
     ) -> Result<(), Error> {
         check_callback_type(&callback_type)?;
-        let callback_url = http_url("callback_url", url.as_ref())?;
-        call(
-            self.client
-                .raw()
-                .set_account_callback_url()
-                .callback_type(callback_type)
-                .body(types::CallbackUrlBody { callback_url })
-                .send(),
-        )
-        .await
+        let body = types::CallbackUrlBody {
+            callback_url: http_url("callback_url", url.as_ref())?,
+        };
+        let raw = self.client.raw();
+        match self.version() {
+            MessagingVersion::V2_1 => {
+                let request = raw.set_account_callback_url();
+                call(request.callback_type(callback_type).body(body).send()).await
+            }
+            MessagingVersion::V2_2 => {
+                let request = raw.set_account_callback_url_v2_2();
+                call(request.callback_type(callback_type).body(body).send()).await
+            }
+        }
     }
 
     /// The account's URL for one kind of notification.
@@ -567,14 +608,17 @@ impl Messages {
     /// Example: [`Messages`](Messages#example).
     pub async fn account_callback(&self, callback_type: CallbackType) -> Result<Callback, Error> {
         check_callback_type(&callback_type)?;
-        let doc = call(
-            self.client
-                .raw()
-                .look_up_account_callback_url()
-                .callback_type(callback_type)
-                .send(),
-        )
-        .await?;
+        let raw = self.client.raw();
+        let doc = match self.version() {
+            MessagingVersion::V2_1 => {
+                let request = raw.look_up_account_callback_url();
+                call(request.callback_type(callback_type).send()).await?
+            }
+            MessagingVersion::V2_2 => {
+                let request = raw.look_up_account_callback_url_v2_2();
+                call(request.callback_type(callback_type).send()).await?
+            }
+        };
         Ok(Callback::from_raw(doc))
     }
 
@@ -587,14 +631,17 @@ impl Messages {
     /// Example: [`Messages`](Messages#example).
     pub async fn remove_account_callback(&self, callback_type: CallbackType) -> Result<(), Error> {
         check_callback_type(&callback_type)?;
-        call(
-            self.client
-                .raw()
-                .remove_account_callback_url()
-                .callback_type(callback_type)
-                .send(),
-        )
-        .await
+        let raw = self.client.raw();
+        match self.version() {
+            MessagingVersion::V2_1 => {
+                let request = raw.remove_account_callback_url();
+                call(request.callback_type(callback_type).send()).await
+            }
+            MessagingVersion::V2_2 => {
+                let request = raw.remove_account_callback_url_v2_2();
+                call(request.callback_type(callback_type).send()).await
+            }
+        }
     }
 
     /// Sets the URL Flowroute POSTs to for one number, overriding the

@@ -7,7 +7,7 @@
 //! derived `Deserialize` cannot express.
 
 use super::{Kind, WebhookError, describe, expect_kind, read_json};
-use crate::messages::known_status;
+use crate::messages::{MessagingVersion, PriceDetails, known_status};
 use crate::{MessageId, PhoneNumber};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -58,6 +58,13 @@ pub struct InboundMessage {
     pub message_callback_url: Option<String>,
     /// The media files of an MMS, in the order the message lists them.
     pub media: Vec<Media>,
+    /// What the message cost, when the webhook says (`price_details`, which
+    /// Messages v2.2 may send).
+    pub price: Option<PriceDetails>,
+    /// [`MessagingVersion::V2_2`] when the numbers carry a `+`, which only
+    /// v2.2 writes; `None` when the payload does not tell (v2.1 and, possibly,
+    /// v2.2 webhooks look the same otherwise).
+    pub api_version: Option<MessagingVersion>,
     /// Where the body held a value of a type this SDK could not read, such as
     /// `data.attributes.is_mms` sent as `"yes"`: those fields are `None` (or
     /// their default) above, and the message is delivered anyway. Empty for
@@ -108,6 +115,9 @@ pub struct DeliveryReceiptEvent {
     pub timestamp_unparsed: Option<String>,
     /// The text of the message the receipt is about (empty for an MMS).
     pub body: Option<String>,
+    /// The Messaging API version of the message link (`links.related`,
+    /// `…/v2.2/messages/…`), `None` when there is none.
+    pub api_version: Option<MessagingVersion>,
     /// Where the body held a value of a type this SDK could not read, such as
     /// `data.attributes.level` sent as `"two"`: those fields are `None` (or
     /// their default) above, and the receipt is delivered anyway. Empty for
@@ -144,13 +154,16 @@ impl InboundMessage {
         let data = Fields::root(doc).essential_object("data")?;
         let id = data.required_text("id")?;
         let a = data.essential_object("attributes")?;
-        let number = |key| -> Result<PhoneNumber, WebhookError> {
-            Ok(PhoneNumber::from_server(
-                a.essential_text(key)?.unwrap_or_default(),
-            ))
-        };
-        let (from, to, body) = (number("from")?, number("to")?, a.essential_text("body")?);
+        let (from, to) = (a.essential_text("from")?, a.essential_text("to")?);
+        // Only Messages v2.2 writes numbers with their `+`.
+        let api_version = [&from, &to]
+            .iter()
+            .any(|n| n.as_deref().is_some_and(|n| n.starts_with('+')))
+            .then_some(MessagingVersion::V2_2);
+        let number = |n: Option<String>| PhoneNumber::from_server(n.unwrap_or_default());
+        let (from, to, body) = (number(from), number(to), a.essential_text("body")?);
         let mut read = Lenient::default();
+        let price = read.object(&a, "price_details").price();
         let (timestamp, timestamp_unparsed) = read.timestamp(&a);
         let media = read.media(&data, doc);
         Ok(InboundMessage {
@@ -177,6 +190,8 @@ impl InboundMessage {
             message_encoding: read.integer(&a, "message_encoding"),
             message_callback_url: read.text(&a, "message_callback_url"),
             media,
+            price,
+            api_version,
             unreadable_fields: read.unreadable,
         })
     }
@@ -200,6 +215,13 @@ impl DeliveryReceiptEvent {
         // down to the object itself.
         let a = read.object(&data, "attributes");
         let (timestamp, timestamp_unparsed) = read.timestamp(&a);
+        let links = read.object(&data, "links");
+        // The receipt links the message it is about, under the version's path.
+        let api_version = read.text(&links, "related").and_then(|url| {
+            [MessagingVersion::V2_1, MessagingVersion::V2_2]
+                .into_iter()
+                .find(|v| url.contains(&format!("/v{v}/")))
+        });
         Ok(DeliveryReceiptEvent {
             message_id: MessageId::from_server(message_id),
             level: read.integer(&a, "level"),
@@ -210,6 +232,7 @@ impl DeliveryReceiptEvent {
             timestamp,
             timestamp_unparsed,
             body: read.text(&a, "body"),
+            api_version,
             unreadable_fields: read.unreadable,
         })
     }
@@ -251,6 +274,11 @@ impl<'a> Fields<'a> {
     /// field but the ids may be.
     fn get(&self, key: &str) -> Option<&'a Value> {
         self.map?.get(key).filter(|value| !value.is_null())
+    }
+
+    /// The price an object holds, read as [`PriceDetails`] reads one.
+    fn price(&self) -> Option<PriceDetails> {
+        PriceDetails::find(self.map?, &Map::new())
     }
 
     fn path_of(&self, key: &str) -> String {

@@ -17,6 +17,7 @@ mod cnam;
 mod coverage;
 mod e911;
 mod messaging;
+mod messaging_v2_2;
 mod numbers;
 mod pagination;
 mod porting;

@@ -50,7 +50,8 @@ pub(crate) async fn messaging_flow(env: &Env) {
     let sms = messages
         .send(Message::sms(number.clone(), to.clone(), body))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     assert!(sms.as_str().starts_with("mdr2-"), "{sms}");
     let mms = messages
         .send(
@@ -59,7 +60,8 @@ pub(crate) async fn messaging_flow(env: &Env) {
                 .media_url("https://media.example.com/cat.gif"),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     assert_ne!(sms, mms, "every message gets its own id");
     let after = Utc::now() + Days::seconds(1);
 

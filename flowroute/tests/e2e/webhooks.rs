@@ -95,7 +95,8 @@ async fn delivery_receipts_of_a_sent_sms_reach_the_dlr_callback_at_levels_1_and_
     let id = messages
         .send(Message::sms(from.clone(), to.clone(), "ping"))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let got = both_receipts(&seen, &id).await;
     assert_eq!(got.len(), 2, "one receipt per level: {got:?}");
     assert_eq!(
@@ -116,7 +117,7 @@ async fn delivery_receipts_of_a_sent_sms_reach_the_dlr_callback_at_levels_1_and_
     // A message's own dlr_callback wins over the account's URL.
     let own = format!("{url}?for=message");
     let message = Message::sms(from, to, "pong").dlr_callback(own.clone());
-    let other = messages.send(message).await.unwrap();
+    let other = messages.send(message).await.unwrap().id;
     let got = both_receipts(&seen, &other).await;
     let levels: Vec<Option<i32>> = got.iter().map(|r| r.level).collect();
     assert_eq!(levels, vec![Some(1), Some(2)]);
@@ -290,7 +291,8 @@ async fn a_handler_that_fails_the_first_time_gets_the_retry_and_handles_each_rec
     let id = messages
         .send(Message::sms(from, "12065550100", "retry me"))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
 
     both_receipts(&handled, &id).await;
     let delivered = eventually("both deliveries to be acknowledged", || {
