@@ -21,5 +21,6 @@ mod numbers;
 mod pagination;
 mod porting;
 mod routes;
+mod strict;
 #[cfg(feature = "receiver")]
 mod webhooks;
