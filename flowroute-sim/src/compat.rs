@@ -8,8 +8,10 @@
 //! beat an SDK's code or models. Captures here are the Python SDK README's
 //! example outputs: `pprint` dumps of real answers, made by running the SDK
 //! of the day (their ids, dates and random values are not hand-written), so
-//! they show what the service accepted from that SDK. Sources are those of
-//! `shared/reference/flowroute-api.md` (§9 lists the contradictions).
+//! they show what the service accepted from that SDK (its git history,
+//! `flowroute/flowroute-sdk-v3-python`, shows what it sent at the time).
+//! The other sources are Flowroute's developer docs, its OpenAPI files and
+//! the other official SDKs.
 //!
 //! | case | docs | official clients | real service, per the evidence | default | strict |
 //! |---|---|---|---|---|---|

@@ -11,7 +11,8 @@
 //! shows the request log and simulates inbound messages.
 //!
 //! It serves Flowroute's own clients too: the official Python SDK's methods
-//! and demos run against it unchanged (see [Compatibility](#compatibility)).
+//! and demos run against it with only the base URL and credentials changed
+//! (see [Compatibility](#compatibility)).
 //!
 //! ```
 //! use flowroute_sim::{SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator};

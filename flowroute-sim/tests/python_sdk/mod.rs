@@ -1,6 +1,6 @@
-//! The official Python SDK v3 (`flowroute/flowroute-sdk-v3-python`) as it
-//! puts each call on the wire, from the recording in
-//! `shared/reference/official-python-sdk-wire-conventions.md`: its
+//! The official Python SDK v3 (`flowroute/flowroute-sdk-v3-python` at
+//! `0822486`, with requests 2.31 and jsonpickle 0.7.1) as it puts each call
+//! on the wire, recorded by running it against a listening server: its
 //! `user-agent`, its per-method `accept` (or requests' default `*/*`), a
 //! `content-type` only where the method sets one, JSON bodies re-serialized
 //! by jsonpickle (keys sorted, `", "` and `": "` separators), form bodies for
