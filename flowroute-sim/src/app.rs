@@ -2,8 +2,7 @@
 //! `/__sim/` control plane, and the checks that run once a route matched.
 
 use axum::Router;
-use axum::extract::Request;
-use axum::http::{HeaderValue, header};
+use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
@@ -11,7 +10,8 @@ use axum::routing::{get, patch, post};
 use crate::api::{
     available, callbacks, cdrs, cnam, control, e911, messages, numbers, porting, routes,
 };
-use crate::body::announces_body;
+use crate::body::{FORM, announces_body, media_type};
+use crate::compat;
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 
@@ -59,6 +59,15 @@ pub(crate) fn router(ctx: Ctx) -> Router {
             "/v2/numbers/{number_id}/relationships/cnams",
             axum::routing::delete(cnam::unassign),
         )
+        // The singular paths of the Python, PHP, .NET and Ruby SDKs (see `compat`).
+        .route(
+            "/v2/numbers/{number_id}/relationships/cnam/{cnam_id}",
+            patch(cnam::assign_singular),
+        )
+        .route(
+            "/v2/numbers/{number_id}/relationships/cnam",
+            axum::routing::delete(cnam::unassign_singular),
+        )
         .route("/v2/routes", get(routes::list).post(routes::create))
         .route("/v2/routes/edge_strategies", get(routes::edge_strategies))
         .route(
@@ -103,7 +112,7 @@ pub(crate) fn router(ctx: Ctx) -> Router {
         .route("/v2/portorders", get(porting::list))
         .route("/v2/cdrs/exports", get(cdrs::list).post(cdrs::create))
         .route("/v2/cdrs/exports/{cdrexport_id}", get(cdrs::get))
-        .route_layer(middleware::from_fn(require_json))
+        .route_layer(middleware::from_fn_with_state(ctx.clone(), require_json))
         // Added after the layer: the control plane reads any body as JSON,
         // whatever it is labelled (handy with curl -d).
         .merge(control::router())
@@ -115,27 +124,21 @@ async fn not_found() -> ApiError {
     ApiError::not_found()
 }
 
-fn is_json_media_type(value: &HeaderValue) -> bool {
-    value.to_str().is_ok_and(|v| {
-        let essence = v
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        essence == "application/json" || essence == "application/vnd.api+json"
-    })
-}
-
-/// 415 for a body of another media type. A body without any Content-Type
-/// is read as JSON: the Python SDK sends route assignments that way and
-/// Flowroute documents them as succeeding.
-async fn require_json(request: Request, next: Next) -> Response {
-    if announces_body(request.headers())
-        && let Some(content_type) = request.headers().get(header::CONTENT_TYPE)
-        && !is_json_media_type(content_type)
-    {
-        return ApiError::unsupported_media_type().into_response();
+/// 415 for a body of another media type than JSON, save the form bodies
+/// `compat` accepts on two operations. A body without any Content-Type is
+/// read as JSON unless the simulator is strict (see `compat`).
+async fn require_json(State(ctx): State<Ctx>, request: Request, next: Next) -> Response {
+    if announces_body(request.headers()) {
+        let strict = ctx.strict();
+        let accepted = match media_type(request.headers()).as_deref() {
+            None => compat::untyped_body_accepted(strict),
+            Some("application/json" | "application/vnd.api+json") => true,
+            Some(FORM) => compat::form_accepted(request.method(), request.uri().path(), strict),
+            Some(_) => false,
+        };
+        if !accepted {
+            return ApiError::unsupported_media_type().into_response();
+        }
     }
     next.run(request).await
 }

@@ -2,6 +2,7 @@
 //! book, logs, and the outgoing HTTP client that delivers webhooks.
 
 use std::ops::Deref;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -42,6 +43,8 @@ pub(crate) struct Config {
     pub(crate) max_connections: usize,
     /// The send rate limits a reset goes back to.
     pub(crate) rate_limits: RateLimits,
+    /// Whether a reset goes back to strict mode (see `crate::compat`).
+    pub(crate) strict: bool,
 }
 
 #[derive(Debug)]
@@ -52,6 +55,8 @@ pub(crate) struct Inner {
     started: tokio::time::Instant,
     state: Mutex<State>,
     limiter: Mutex<Limiter>,
+    /// Strict mode: only the documented request shapes (see `crate::compat`).
+    strict: AtomicBool,
     faults: Mutex<FaultBook>,
     requests: Mutex<Ring<RequestRecord>>,
     webhooks: Mutex<Ring<WebhookDelivery>>,
@@ -89,12 +94,14 @@ impl Ctx {
         let state = State::new(config.seed, config.timing, 0);
         let capacity = config.log_capacity;
         let limiter = Limiter::new(config.rate_limits);
+        let strict = AtomicBool::new(config.strict);
         Ctx(Arc::new(Inner {
             config,
             base_url,
             started: tokio::time::Instant::now(),
             state: Mutex::new(state),
             limiter: Mutex::new(limiter),
+            strict,
             faults: Mutex::new(FaultBook::default()),
             requests: Mutex::new(Ring::new(capacity)),
             webhooks: Mutex::new(Ring::new(capacity)),
@@ -118,6 +125,15 @@ impl Ctx {
 
     pub(crate) fn limiter(&self) -> MutexGuard<'_, Limiter> {
         lock(&self.limiter)
+    }
+
+    /// Whether the simulator answers only the documented request shapes.
+    pub(crate) fn strict(&self) -> bool {
+        self.strict.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_strict(&self, strict: bool) {
+        self.strict.store(strict, Ordering::Relaxed);
     }
 
     /// `at` as milliseconds since the simulator started.
@@ -167,8 +183,9 @@ impl Ctx {
         })
     }
 
-    /// Back to the starting account; faults and logs are cleared too, and
-    /// the configured rate limits apply again to empty windows.
+    /// Back to the starting account; faults and logs are cleared too, the
+    /// configured rate limits apply again to empty windows, and the
+    /// configured mode (strict or not) is restored.
     pub(crate) fn reset(&self) {
         {
             let mut state = lock(&self.state);
@@ -177,6 +194,7 @@ impl Ctx {
         }
         self.faults().clear();
         *self.limiter() = Limiter::new(self.config.rate_limits);
+        self.set_strict(self.config.strict);
         self.clear_requests();
         lock(&self.webhooks).clear();
     }
@@ -265,6 +283,7 @@ impl Ctx {
             idle_timeout: Duration::from_secs(1),
             max_connections: 1,
             rate_limits,
+            strict: false,
         };
         let (_, shutdown) = watch::channel(false);
         Ctx::new(

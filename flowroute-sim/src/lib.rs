@@ -7,8 +7,12 @@
 //! state: bought numbers stay bought, sent messages get delivery receipts,
 //! and callbacks are really POSTed (with Flowroute's retries). A control
 //! plane under `/__sim/` (and the same methods on [`Simulator`]) resets the
-//! account, injects faults, sets the messaging rate limits, shows the request
-//! log and simulates inbound messages.
+//! account, injects faults, sets the messaging rate limits and the mode,
+//! shows the request log and simulates inbound messages.
+//!
+//! It serves Flowroute's own clients too: the official Python SDK's methods
+//! and demos run against it with only the base URL and credentials changed
+//! (see [Compatibility](#compatibility)).
 //!
 //! ```
 //! use flowroute_sim::{SIM_ACCESS_KEY, SIM_SECRET_KEY, Simulator};
@@ -52,7 +56,9 @@
 //! | `GET /__sim/rate-limits` | the [`RateLimits`] in force: `{"off":false,"sms":5,"mms":1}` (`null` figures when off) |
 //! | `PUT /__sim/rate-limits` `{"off"?,"sms"?,"mms"?}` or `"off"`, `"documented"`, `"sms=N,mms=M"` | enforce other limits (200, answered as `GET`); a figure left out is the documented one |
 //! | `GET /__sim/requests?after=SEQ&limit=N`, `DELETE /__sim/requests` | a [`RequestPage`] of the [`RequestRecord`] log; clear it |
-//! | `POST /__sim/inbound` `{"from","to","body"?,"media_urls"?}` | an [`SimulatedMessage`] arrives (201, the MDR document) |
+//! | `GET /__sim/strict` | whether [strict mode](#compatibility) is on: `{"strict":false}` |
+//! | `PUT /__sim/strict` `{"strict":bool}` or a bare boolean | turn strict mode on or off (200, answered as `GET`) |
+//! | `POST /__sim/inbound` `{"from","to","body"?,"media_urls"?,"timestamp"?}` | an [`SimulatedMessage`] arrives, now or at a past `timestamp` (201, the MDR document) |
 //! | `POST /__sim/cnams/{id}/approve` | approve a CNAM record (204) |
 //! | `POST /__sim/cnams/{id}/reject` `{"reason"?}` | reject a CNAM record (204) |
 //! | `GET /__sim/webhooks?after=ID&limit=N` | a [`WebhookPage`] of the [`WebhookDelivery`] log, with attempts |
@@ -93,6 +99,32 @@
 //! restores the builder's. The request log gives each send's `send_class`,
 //! whether it was `throttled`, and its `received_ms`. The limiter keeps at
 //! most a figure's worth of instants per class, for authenticated keys only.
+//!
+//! # Compatibility
+//!
+//! Flowroute's official clients do not always send what its docs show: the
+//! Python SDK form-encodes the CNAM create, PATCHes a whole fetched E911
+//! document back, names the singular `/relationships/cnam` path; its demos
+//! send `"is_mms": "true"` and `"edge_strategy": "1"`; its README shows CDR
+//! export list items wrapped in `{"data": …}`. For each such case the
+//! simulator does what the real service most likely does, judged by the
+//! evidence (a capture of the real service beats the docs, which beat SDK
+//! code): by default it accepts what the official clients send and answers
+//! in the shape the strongest evidence shows. In strict mode
+//! ([`SimulatorBuilder::strict`], `--strict`, `PUT /__sim/strict`) it
+//! accepts only the documented requests and answers in the documented
+//! shapes, for developing an SDK against the docs. The crate's README
+//! ("Compatibility") lists each case with its evidence and what strict mode
+//! changes; in short, strict mode refuses
+//!
+//! - JSON bodies without `Content-Type` (415) and form-encoded ones (415);
+//! - route `edge_strategy`, string `is_mms`, message lookup date-times
+//!   without a zone, the wrapped account callback body, portability numbers
+//!   without `+`, and an E911 update's `id`, `links`, `zip_code` and null
+//!   address type (422);
+//! - the singular `/v2/numbers/{id}/relationships/cnam[/{cnam_id}]` paths (404);
+//!
+//! and lists CDR exports as flat items.
 //!
 //! # Logs
 //!
@@ -136,6 +168,7 @@ mod api;
 mod app;
 mod body;
 mod cdr_csv;
+mod compat;
 mod ctx;
 mod error;
 mod faults;

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run -p flowroute-sim -- --port 8080 [--host 127.0.0.1] [--seed N] [--log-capacity N]
-//!     [--rate-limits off|documented|sms=N,mms=M] [--access-key K --secret-key S]
+//!     [--rate-limits off|documented|sms=N,mms=M] [--strict] [--access-key K --secret-key S]
 //! ```
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -13,7 +13,8 @@ use flowroute_sim::{
 };
 
 const USAGE: &str = "usage: flowroute-sim [--port N] [--host ADDR] [--seed N] [--log-capacity N]
-                     [--rate-limits off|documented|sms=N,mms=M] [--access-key KEY --secret-key SECRET]
+                     [--rate-limits off|documented|sms=N,mms=M] [--strict]
+                     [--access-key KEY --secret-key SECRET]
 
   --port N          port to listen on (default 8080; 0 picks a free one)
   --host ADDR       address to bind (default 127.0.0.1)
@@ -23,6 +24,9 @@ const USAGE: &str = "usage: flowroute-sim [--port N] [--host ADDR] [--seed N] [-
   --rate-limits L   message sends accepted per second per access key before
                     a 429: `documented` (default: 5 SMS, 1 MMS), `off`, or
                     sms=N,mms=M (a figure left out stays documented)
+  --strict          accept only the request shapes Flowroute documents where
+                    its official clients send others (see the README's
+                    Compatibility section)
   --access-key KEY  Basic-auth user name to accept (default sim-access-key)
   --secret-key KEY  Basic-auth password to accept (default sim-secret-key)
   --help            show this text";
@@ -34,6 +38,7 @@ struct Args {
     seed: u64,
     log_capacity: usize,
     rate_limits: RateLimits,
+    strict: bool,
     access_key: String,
     secret_key: String,
 }
@@ -45,6 +50,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String>
         seed: DEFAULT_SEED,
         log_capacity: DEFAULT_LOG_CAPACITY,
         rate_limits: RateLimits::documented(),
+        strict: false,
         access_key: SIM_ACCESS_KEY.into(),
         secret_key: SIM_SECRET_KEY.into(),
     };
@@ -52,6 +58,10 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String>
     while let Some(flag) = argv.next() {
         if flag == "--help" || flag == "-h" {
             return Ok(None);
+        }
+        if flag == "--strict" {
+            args.strict = true;
+            continue;
         }
         let mut value = || argv.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
@@ -117,6 +127,7 @@ async fn main() -> ExitCode {
         .seed(args.seed)
         .log_capacity(args.log_capacity)
         .rate_limits(args.rate_limits)
+        .strict(args.strict)
         .credentials(args.access_key, args.secret_key)
         .start()
         .await;
@@ -135,7 +146,15 @@ async fn main() -> ExitCode {
     println!("  secret key: {}", sim.secret_key());
     println!("  rate limits: {} (per second)", sim.rate_limits());
     println!(
-        "  control plane: {}/__sim/ (reset, faults, rate-limits, requests, inbound, webhooks)",
+        "  mode: {}",
+        if sim.is_strict() {
+            "strict (documented request shapes only)"
+        } else {
+            "tolerant (also what Flowroute's official clients send)"
+        }
+    );
+    println!(
+        "  control plane: {}/__sim/ (reset, faults, rate-limits, strict, requests, inbound, webhooks)",
         sim.base_url()
     );
     println!("Press Ctrl-C to stop.");
@@ -164,7 +183,9 @@ mod tests {
         .unwrap();
         assert_eq!((a.port, a.seed, a.access_key.as_str()), (0, 9, "a"));
         assert_eq!(a.log_capacity, 16);
+        assert!(!a.strict);
         assert_eq!(args("").unwrap().unwrap().log_capacity, 4096);
+        assert!(args("--port 0 --strict").unwrap().unwrap().strict);
         assert!(
             args("--log-capacity -1")
                 .unwrap_err()

@@ -183,6 +183,11 @@ pub struct SimulatedMessage {
     /// Media URLs; any makes the message an MMS.
     #[serde(default)]
     pub media_urls: Vec<String>,
+    /// When it arrived, RFC 3339 (`2026-11-29T09:30:00Z`), not in the
+    /// future; absent, now. A message with a time is account history: it
+    /// is recorded as received then, and no webhook is sent for it.
+    #[serde(default)]
+    pub timestamp: Option<String>,
 }
 
 impl SimulatedMessage {
@@ -193,6 +198,7 @@ impl SimulatedMessage {
             to: to.into(),
             body: Some(body.into()),
             media_urls: Vec::new(),
+            timestamp: None,
         }
     }
 
@@ -208,7 +214,16 @@ impl SimulatedMessage {
             to: to.into(),
             body,
             media_urls,
+            timestamp: None,
         }
+    }
+
+    /// The same message, received at `rfc3339` instead of now: account
+    /// history, such as messages sent before today for a date-filtered
+    /// lookup to find.
+    pub fn received_at(mut self, rfc3339: impl Into<String>) -> Self {
+        self.timestamp = Some(rfc3339.into());
+        self
     }
 }
 

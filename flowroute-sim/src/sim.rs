@@ -39,6 +39,7 @@ pub struct SimulatorBuilder {
     idle_timeout: Duration,
     max_connections: usize,
     rate_limits: RateLimits,
+    strict: bool,
     bind: SocketAddr,
 }
 
@@ -55,6 +56,7 @@ impl std::fmt::Debug for SimulatorBuilder {
             .field("idle_timeout", &self.idle_timeout)
             .field("max_connections", &self.max_connections)
             .field("rate_limits", &self.rate_limits)
+            .field("strict", &self.strict)
             .field("bind", &self.bind)
             .finish_non_exhaustive()
     }
@@ -74,6 +76,7 @@ impl Default for SimulatorBuilder {
             idle_timeout: Duration::from_secs(60),
             max_connections: 1024,
             rate_limits: RateLimits::documented(),
+            strict: false,
             bind: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
         }
     }
@@ -161,6 +164,18 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Strict mode (default off): where Flowroute's documentation and what
+    /// its official clients send disagree, accept only the documented
+    /// request and answer in the documented shape, for developing an SDK
+    /// against the docs. Off, the simulator also accepts what the official
+    /// clients send and answers as the strongest evidence of the real
+    /// service shows; [Compatibility](crate#compatibility) lists every such
+    /// case. A reset comes back to this setting.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// Address to listen on (default `127.0.0.1:0`, an OS-assigned port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.bind = addr;
@@ -198,6 +213,7 @@ impl SimulatorBuilder {
             idle_timeout: self.idle_timeout,
             max_connections: self.max_connections,
             rate_limits: self.rate_limits,
+            strict: self.strict,
         };
         let ctx = Ctx::new(
             config,
@@ -267,9 +283,10 @@ impl Simulator {
     }
 
     /// Back to the starting account (same seed); pending faults, the request
-    /// log and the webhook log are cleared, and the builder's
+    /// log and the webhook log are cleared, the builder's
     /// [rate limits](SimulatorBuilder::rate_limits) apply again with no send
-    /// counted. Same as `POST /__sim/reset`.
+    /// counted, and so does its [mode](SimulatorBuilder::strict). Same as
+    /// `POST /__sim/reset`.
     pub fn reset(&self) {
         self.ctx.reset();
     }
@@ -285,6 +302,18 @@ impl Simulator {
     /// as `PUT /__sim/rate-limits`.
     pub fn set_rate_limits(&self, limits: RateLimits) {
         self.ctx.limiter().set(limits);
+    }
+
+    /// Whether strict mode is on (see [`SimulatorBuilder::strict`]). Same as
+    /// `GET /__sim/strict`.
+    pub fn is_strict(&self) -> bool {
+        self.ctx.strict()
+    }
+
+    /// Turns strict mode on or off from now on (until changed again or
+    /// reset). Same as `PUT /__sim/strict`.
+    pub fn set_strict(&self, strict: bool) {
+        self.ctx.set_strict(strict);
     }
 
     /// Injects a fault. Same as `POST /__sim/faults`; refused (422) while

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse as _, Response};
 use serde_json::Value;
 use tokio::time::Instant;
 
+use crate::compat;
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::limits::RateLimits;
@@ -30,7 +31,8 @@ pub(crate) enum SendClass {
 
 impl SendClass {
     /// The class of a send body: MMS when it carries media or says
-    /// `is_mms`, as the send handler decides what to record and price;
+    /// `is_mms` (a boolean or the demos' string, see `compat`), as the send
+    /// handler decides what to record and price;
     /// otherwise SMS, including a body that is not JSON at all, since the
     /// limit is judged before the body is validated.
     fn of(body: &[u8]) -> SendClass {
@@ -43,7 +45,7 @@ impl SendClass {
             .get("media_urls")
             .and_then(Value::as_array)
             .is_some_and(|urls| !urls.is_empty());
-        if has_media || message.get("is_mms") == Some(&Value::Bool(true)) {
+        if has_media || compat::is_mms_flag(message.get("is_mms")) {
             SendClass::Mms
         } else {
             SendClass::Sms
@@ -253,6 +255,11 @@ mod tests {
             SendClass::Mms
         );
         assert_eq!(class(r#"{"is_mms":true,"body":"hi"}"#), SendClass::Mms);
+        assert_eq!(
+            class(r#"{"data":{"attributes":{"is_mms":"true","body":"hi"}}}"#),
+            SendClass::Mms
+        );
+        assert_eq!(class(r#"{"is_mms":"false","body":"hi"}"#), SendClass::Sms);
         assert_eq!(
             class(r#"{"data":{"attributes":{"media_urls":["https://x/a.png"]}}}"#),
             SendClass::Mms

@@ -365,7 +365,7 @@ async fn the_control_plane_index_lists_every_endpoint_the_readme_documents() {
 
     let readme = include_str!("../README.md");
     let endpoints = index.body["endpoints"].as_array().expect("endpoints");
-    assert_eq!(endpoints.len(), 14, "{:#}", index.body);
+    assert_eq!(endpoints.len(), 16, "{:#}", index.body);
     let crate_docs = include_str!("../src/lib.rs");
     for e in endpoints {
         let (method, path) = (e["method"].as_str().unwrap(), e["path"].as_str().unwrap());

@@ -32,7 +32,7 @@ async fn portability_sorts_numbers_deterministically() {
     );
     api.post(
         "/v2/portorders/portability",
-        json!({"numbers": ["14252081174"]}),
+        json!({"numbers": ["4252081174"]}),
     )
     .await
     .invalid("numbers[0]");
@@ -115,7 +115,8 @@ async fn cdr_exports_complete_and_download_as_gzipped_csv() {
 
     let listed = api.get("/v2/cdrs/exports?status=completed").await;
     listed.decode::<CdrExportList>();
-    assert_eq!(listed.body["data"][0]["id"], id);
+    // Items come wrapped, as Flowroute's captured example shows (see tests/compat.rs).
+    assert_eq!(listed.body["data"][0]["data"]["id"], id);
     assert!(
         api.get("/v2/cdrs/exports?status=processing").await.body["data"]
             .as_array()

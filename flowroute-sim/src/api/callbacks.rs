@@ -10,6 +10,7 @@ use flowroute_raw::types::{CallbackUrlBody, NumberCallbackUrlDocument};
 use serde_json::{Value, json};
 
 use crate::body;
+use crate::compat;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, json_api, no_content};
 use crate::validate::is_http_url;
@@ -68,8 +69,8 @@ pub(crate) async fn set_for_account(
 ) -> ApiResult {
     let kind = account_type(&key)?;
     let value = body::json_value(&bytes)?;
-    // The docs' flat body; the Python SDK's JSON:API wrapping is tolerated.
-    let url = if value.get("data").is_some() {
+    // The docs' flat body, or the Python SDK's JSON:API wrapping (see `compat`).
+    let url = if compat::wrapped_callback_accepted(&value, ctx.strict()) {
         let doc: NumberCallbackUrlDocument = body::from_value(value, "")?;
         checked(
             doc.data.attributes.callback_url,

@@ -12,6 +12,7 @@ use flowroute_raw::types::NewCdrExportDocument;
 use serde_json::{Value, json};
 
 use crate::body;
+use crate::compat;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, json_api};
 use crate::model::CdrExport;
@@ -109,11 +110,16 @@ pub(crate) async fn list(State(ctx): State<Ctx>, uri: Uri) -> ApiResult {
         })
         .collect();
     let (page, more) = paging.slice(&exports);
+    let strict = ctx.strict();
+    let items: Vec<Value> = page
+        .iter()
+        .map(|e| compat::cdr_list_item(e.clone(), strict))
+        .collect();
     let filters: Vec<_> = status.map(|s| ("status", s)).into_iter().collect();
     let links = page_links(&ctx.base_url, "/v2/cdrs/exports", &filters, paging, more);
     Ok(json_api(
         StatusCode::OK,
-        &json!({"data": page, "links": links}),
+        &json!({"data": items, "links": links}),
     ))
 }
 

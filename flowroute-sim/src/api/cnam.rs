@@ -5,12 +5,13 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use chrono::Utc;
 use flowroute_raw::types::{CnamUpdateDocument, NewCnam};
 use serde_json::{Value, json};
 
 use crate::body;
+use crate::compat;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, json_api, no_content};
 use crate::model::CnamRecord;
@@ -125,8 +126,8 @@ pub(crate) async fn list(State(ctx): State<Ctx>, uri: Uri) -> ApiResult {
     ))
 }
 
-pub(crate) async fn create(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
-    let new: NewCnam = body::decode(&bytes)?;
+pub(crate) async fn create(State(ctx): State<Ctx>, headers: HeaderMap, bytes: Bytes) -> ApiResult {
+    let new: NewCnam = body::from_value(body::json_or_form(&headers, &bytes, &[])?, "")?;
     let value = new.value.to_string();
     check_value("value", &value)?;
     let mut state = ctx.state();
@@ -232,6 +233,21 @@ pub(crate) async fn assign(
 pub(crate) async fn unassign(State(ctx): State<Ctx>, Path(number): Path<String>) -> ApiResult {
     ctx.state().number_mut(&number)?.cnam = None;
     Ok(accepted(None))
+}
+
+/// `PATCH …/relationships/cnam/{cnam_id}` (see `compat::singular_cnam_path`).
+pub(crate) async fn assign_singular(
+    State(ctx): State<Ctx>,
+    path: Path<(String, String)>,
+) -> ApiResult {
+    compat::singular_cnam_path(ctx.strict())?;
+    assign(State(ctx), path).await
+}
+
+/// `DELETE …/relationships/cnam` (see `compat::singular_cnam_path`).
+pub(crate) async fn unassign_singular(State(ctx): State<Ctx>, path: Path<String>) -> ApiResult {
+    compat::singular_cnam_path(ctx.strict())?;
+    unassign(State(ctx), path).await
 }
 
 /// Control plane: approve a pending record now.

@@ -1,6 +1,7 @@
-//! The control plane under `/__sim/`: reset, fault injection, the request
-//! log, inbound messages, CNAM review and CDR downloads. No authentication;
-//! JSON in and out. `GET /__sim/` lists the endpoints.
+//! The control plane under `/__sim/`: reset, fault injection, the rate
+//! limits and the mode, the request log, inbound messages, CNAM review and
+//! CDR downloads. No authentication; JSON in and out. `GET /__sim/` lists
+//! the endpoints.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -8,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
 use flowroute_raw::open_enums::CallbackType;
 use serde_json::{Value, json};
 
@@ -66,9 +68,19 @@ pub(crate) const ENDPOINTS: &[(&str, &str, &str)] = &[
         "set the send rate limits: {\"sms\":N,\"mms\":M}, {\"off\":true} or \"documented\" (200, as GET)",
     ),
     (
+        "GET",
+        "/__sim/strict",
+        "whether strict mode is on: {\"strict\":false}",
+    ),
+    (
+        "PUT",
+        "/__sim/strict",
+        "turn strict mode on or off: {\"strict\":true} or true (200, as GET)",
+    ),
+    (
         "POST",
         "/__sim/inbound",
-        "an inbound SMS or MMS arrives (201, the MDR document)",
+        "an inbound SMS or MMS arrives, now or at a past timestamp (201, the MDR document)",
     ),
     (
         "POST",
@@ -106,6 +118,7 @@ pub(crate) fn router() -> Router<Ctx> {
             "/__sim/rate-limits",
             get(get_rate_limits).put(put_rate_limits),
         )
+        .route("/__sim/strict", get(get_strict).put(put_strict))
         .route("/__sim/inbound", post(post_inbound))
         .route("/__sim/cnams/{id}/approve", post(approve_cnam))
         .route("/__sim/cnams/{id}/reject", post(reject_cnam))
@@ -238,6 +251,26 @@ async fn put_rate_limits(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
     Ok(plain_json(StatusCode::OK, &limits.to_json()))
 }
 
+async fn get_strict(State(ctx): State<Ctx>) -> Response {
+    plain_json(StatusCode::OK, &json!({"strict": ctx.strict()}))
+}
+
+/// Body: `{"strict": bool}`, or the bare boolean.
+async fn put_strict(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
+    let value = body::json_value(&bytes)?;
+    let strict = match value.get("strict").unwrap_or(&value) {
+        Value::Bool(b) => *b,
+        _ => {
+            return Err(ApiError::invalid(
+                "strict",
+                "expected {\"strict\":true|false} or a bare boolean",
+            ));
+        }
+    };
+    ctx.set_strict(strict);
+    Ok(plain_json(StatusCode::OK, &json!({"strict": strict})))
+}
+
 /// Records an inbound SMS or MMS on the account and POSTs it to the
 /// number's (else the account's) `sms_callback` / `mms_callback` URL.
 /// Returns the MDR document, which is also the webhook body.
@@ -261,6 +294,21 @@ pub(crate) fn inbound(ctx: &Ctx, message: SimulatedMessage) -> Result<Value, Api
             format!("`{url}` is not an http(s) URL"),
         ));
     }
+    let received = match message.timestamp.as_deref() {
+        None => None,
+        Some(raw) => Some(
+            DateTime::parse_from_rfc3339(raw)
+                .map(|t| t.with_timezone(&Utc))
+                .ok()
+                .filter(|t| *t <= Utc::now())
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "timestamp",
+                        format!("`{raw}` is not an RFC 3339 date-time in the past"),
+                    )
+                })?,
+        ),
+    };
     let text = message.body.filter(|b| !b.is_empty());
     let is_mms = !message.media_urls.is_empty();
     if text.is_none() && !is_mms {
@@ -297,9 +345,13 @@ pub(crate) fn inbound(ctx: &Ctx, message: SimulatedMessage) -> Result<Value, Api
         } else {
             CallbackType::SmsCallback
         };
-        let url = messaging::callback_url(&state, &number, &[kind]);
+        // History was delivered (or not) back then: no webhook now.
+        let url = messaging::callback_url(&state, &number, &[kind]).filter(|_| received.is_none());
         if !is_mms {
             mdr.message_callback_url = url.clone();
+        }
+        if let Some(at) = received {
+            mdr.timestamp = at;
         }
         let doc = render::mdr_document(&ctx.base_url, &mdr);
         let id = mdr.id.clone();

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::api::e911_rules::{self, Fields};
 use crate::body;
+use crate::compat;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, json_api, no_content};
 use crate::model::{AccountNumber, E911Address};
@@ -95,20 +96,24 @@ pub(crate) async fn update(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> ApiResult {
-    let value = body::json_value(&bytes)?;
+    let mut value = body::json_value(&bytes)?;
+    let extra = compat::e911_update(&mut value, &id, ctx.strict())?;
     let attrs = e911_rules::attributes(&value)?;
-    if attrs.is_empty() {
+    if attrs.is_empty() && extra.cleared.is_empty() {
         return Err(ApiError::field_errors(
             json!({"data": {"attributes": ["Name at least one attribute to change."]}}),
         ));
     }
     let mut state = ctx.state();
     let id = state.e911_id(&id)?;
-    let stored = state
+    let mut stored = state
         .e911s
         .get(&id)
         .map(|e| e.fields.clone())
         .unwrap_or_default();
+    for name in extra.cleared {
+        stored.remove(name);
+    }
     let fields = e911_rules::check(attrs, &stored)?;
     e911_rules::geocode(&fields)?;
     let address = E911Address { id, fields };

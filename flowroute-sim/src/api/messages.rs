@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::api::callbacks;
 use crate::body;
+use crate::compat;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, json_api};
 use crate::messaging;
@@ -22,12 +23,13 @@ use crate::version::{self, Version};
 /// Reads either accepted body format: the compact one, or the JSON:API
 /// wrapper `{"data":{"type":"message","attributes":{…}}}`. Returns the
 /// message and the JSON path of its fields, for error messages.
-fn read_message(bytes: &Bytes) -> Result<(NewMessage, &'static str), ApiError> {
-    let value = body::json_value(bytes)?;
+fn read_message(bytes: &Bytes, strict: bool) -> Result<(NewMessage, &'static str), ApiError> {
+    let mut value = body::json_value(bytes)?;
     let wrapped = value
         .as_object()
         .is_some_and(|o| o.len() == 1 && o.contains_key("data"));
     if !wrapped {
+        compat::message_flags(&mut value, strict);
         return Ok((body::from_value(value, "")?, ""));
     }
     let data = &value["data"];
@@ -37,10 +39,11 @@ fn read_message(bytes: &Bytes) -> Result<(NewMessage, &'static str), ApiError> {
             format!("{kind} is not \"message\""),
         ));
     }
-    let attributes = data
+    let mut attributes = data
         .get("attributes")
         .cloned()
         .ok_or_else(|| ApiError::invalid("data.attributes", "is required"))?;
+    compat::message_flags(&mut attributes, strict);
     Ok((
         body::from_value(attributes, "data.attributes")?,
         "data.attributes.",
@@ -73,7 +76,7 @@ pub(crate) async fn send_v2_2(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult
 }
 
 async fn send_as(ctx: Ctx, bytes: Bytes, version: Version) -> ApiResult {
-    let (mut message, prefix) = read_message(&bytes)?;
+    let (mut message, prefix) = read_message(&bytes, ctx.strict())?;
     let field = |name: &str| format!("{prefix}{name}");
     message.to = number_rule(version, prefix, "to", &message.to)?;
     message.from = number_rule(version, prefix, "from", &message.from)?;
@@ -156,12 +159,15 @@ async fn send_as(ctx: Ctx, bytes: Bytes, version: Version) -> ApiResult {
     Ok(response)
 }
 
-/// `YYYY-MM-DD` (a whole day when it ends a range) or an ISO 8601 date-time, UTC.
-fn parse_date(raw: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
+/// `YYYY-MM-DD` (a whole day when it ends a range) or an ISO 8601 date-time;
+/// one without a zone is UTC unless strict (see `compat`).
+fn parse_date(raw: &str, end_of_day: bool, strict: bool) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Some(t.with_timezone(&Utc));
     }
-    if let Ok(t) = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f") {
+    if compat::zoneless_date_time_accepted(strict)
+        && let Ok(t) = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f")
+    {
         return Some(t.and_utc());
     }
     let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()?;
@@ -173,13 +179,19 @@ fn parse_date(raw: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
     time.map(|t| t.and_utc())
 }
 
-fn date_param(q: &Query, name: &str, end_of_day: bool) -> Result<Option<DateTime<Utc>>, ApiError> {
+fn date_param(
+    q: &Query,
+    name: &str,
+    end_of_day: bool,
+    strict: bool,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
     match q.get(name) {
         None => Ok(None),
-        Some(raw) => parse_date(raw, end_of_day).map(Some).ok_or_else(|| {
+        Some(raw) => parse_date(raw, end_of_day, strict).map(Some).ok_or_else(|| {
+            let zone = if strict { " with a zone" } else { "" };
             ApiError::invalid(
                 name,
-                format!("`{raw}` is not YYYY-MM-DD or an ISO 8601 date-time such as 2016-12-30T14:34:01.321Z"),
+                format!("`{raw}` is not YYYY-MM-DD or an ISO 8601 date-time{zone} such as 2016-12-30T14:34:01.321Z"),
             )
         }),
     }
@@ -195,13 +207,14 @@ pub(crate) async fn list_v2_2(State(ctx): State<Ctx>, uri: Uri) -> ApiResult {
 
 fn list_as(ctx: Ctx, uri: Uri, version: Version) -> ApiResult {
     let q = Query::from_uri(&uri)?;
-    let start = date_param(&q, "start_date", false)?.ok_or_else(|| {
+    let strict = ctx.strict();
+    let start = date_param(&q, "start_date", false, strict)?.ok_or_else(|| {
         ApiError::invalid(
             "start_date",
             "is required (YYYY-MM-DD or an ISO 8601 date-time, UTC)",
         )
     })?;
-    let end = date_param(&q, "end_date", true)?;
+    let end = date_param(&q, "end_date", true, strict)?;
     if end.is_some_and(|end| end < start) {
         return Err(ApiError::invalid(
             "end_date",

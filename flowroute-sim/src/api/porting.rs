@@ -3,11 +3,12 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use flowroute_raw::types::PortabilityRequest;
 use serde_json::json;
 
 use crate::body;
+use crate::compat;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, plain_json};
 use crate::query::{Query, page_links};
@@ -17,8 +18,19 @@ use crate::query::{Query, page_links};
 /// 555 exchanges are not portable; numbers already on Flowroute (on the
 /// account or in the inventory) are HyperNetwork-enabled and portable;
 /// everything else is portable.
-pub(crate) async fn portability(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
-    let request: PortabilityRequest = body::decode(&bytes)?;
+pub(crate) async fn portability(
+    State(ctx): State<Ctx>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> ApiResult {
+    let mut request: PortabilityRequest =
+        body::from_value(body::json_or_form(&headers, &bytes, &["numbers"])?, "")?;
+    let strict = ctx.strict();
+    request.numbers = request
+        .numbers
+        .into_iter()
+        .map(|n| compat::portability_number(n, strict))
+        .collect();
     if request.numbers.is_empty() {
         return Err(ApiError::invalid("numbers", "name at least one number"));
     }

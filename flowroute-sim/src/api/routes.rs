@@ -7,6 +7,7 @@ use flowroute_raw::types::{NewRouteDocument, RouteAssignmentDocument, RouteUpdat
 use serde_json::json;
 
 use crate::body;
+use crate::compat;
 use crate::ctx::Ctx;
 use crate::error::{ApiError, ApiResult, json_api, no_content};
 use crate::model::Route;
@@ -76,10 +77,11 @@ fn check_route_type(route_type: &str) -> Result<(), ApiError> {
     }
 }
 
-fn check_edge_strategy(id: Option<i32>) -> Result<(), ApiError> {
+/// `field` names the member the client used (see `compat::route_edge_strategy`).
+fn check_edge_strategy(field: &str, id: Option<i32>) -> Result<(), ApiError> {
     match id {
         Some(id) if !EDGE_STRATEGIES.iter().any(|e| e.0 == id) => Err(ApiError::invalid(
-            "data.attributes.edge_strategy_id",
+            field,
             format!("{id} is not an edge strategy (see /v2/routes/edge_strategies)"),
         )),
         _ => Ok(()),
@@ -143,12 +145,14 @@ fn route_document(base: &str, route: &Route) -> serde_json::Value {
 }
 
 pub(crate) async fn create(State(ctx): State<Ctx>, bytes: Bytes) -> ApiResult {
-    let doc: NewRouteDocument = body::decode(&bytes)?;
+    let mut raw = body::json_value(&bytes)?;
+    let edge_field = compat::route_edge_strategy(&mut raw, ctx.strict())?;
+    let doc: NewRouteDocument = body::from_value(raw, "")?;
     let attrs = doc.data.attributes;
     check_route_type(attrs.route_type.as_str())?;
     validate::route_value(attrs.route_type.as_str(), &attrs.value)
         .map_err(|why| ApiError::invalid("data.attributes.value", why))?;
-    check_edge_strategy(attrs.edge_strategy_id)?;
+    check_edge_strategy(edge_field, attrs.edge_strategy_id)?;
     let mut state = ctx.state();
     check_alias_free(&state, &attrs.alias, None)?;
     let route = Route {
@@ -201,7 +205,7 @@ pub(crate) async fn update(
     let value = change.value.or(current.value).unwrap_or_default();
     validate::route_value(&route_type, &value)
         .map_err(|why| ApiError::invalid("data.attributes.value", why))?;
-    check_edge_strategy(change.edge_strategy_id)?;
+    check_edge_strategy("data.attributes.edge_strategy_id", change.edge_strategy_id)?;
     if let Some(alias) = &change.alias {
         check_alias_free(&state, alias, Some(id))?;
     }

@@ -22,5 +22,6 @@ mod numbers;
 mod pagination;
 mod porting;
 mod routes;
+mod strict;
 #[cfg(feature = "receiver")]
 mod webhooks;
