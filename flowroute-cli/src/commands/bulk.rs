@@ -91,7 +91,8 @@ pub async fn run(args: BulkArgs, ctx: &Ctx) -> Result<(), CliError> {
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} ({eta} left)")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut report = ctx.output.list::<Outcome>();
+    // A dry run's report is the requests it recorded, printed afterwards.
+    let mut report = (!ctx.dry_run()).then(|| ctx.output.list::<Outcome>());
     let mut interrupted = std::pin::pin!(tokio::signal::ctrl_c());
     loop {
         let outcome = tokio::select! {
@@ -111,9 +112,7 @@ pub async fn run(args: BulkArgs, ctx: &Ctx) -> Result<(), CliError> {
             progress.sent(),
             progress.failed()
         ));
-        if ctx.dry_run() {
-            continue;
-        }
+        let Some(report) = &mut report else { continue };
         let (id, error) = match result {
             Ok(id) => (Some(id.to_string()), None),
             Err(e) => (None, Some(e.to_string())),
@@ -128,7 +127,9 @@ pub async fn run(args: BulkArgs, ctx: &Ctx) -> Result<(), CliError> {
         })?;
     }
     bar.finish_and_clear();
-    report.finish()?;
+    if let Some(report) = report {
+        report.finish()?;
+    }
     let (sent, failed) = (progress.sent(), progress.failed());
     let unsent = total as u64 - sent;
     eprintln!("sent {sent} of {total}");

@@ -131,7 +131,7 @@ pub async fn webhooks(command: WebhooksCommand, global: &Global) -> Result<(), C
     } else {
         "/"
     };
-    eprintln!("listening on http://{local}{path}; Ctrl-C to stop");
+    eprintln!("listening on http://{local}{path} (Ctrl-C to stop)");
     let mut seen = 0;
     let mut interrupted = std::pin::pin!(tokio::signal::ctrl_c());
     while args.count.is_none_or(|count| seen < count) {
