@@ -61,9 +61,10 @@ impl Ctx {
             builder = builder.base_url(url);
         }
         let mut client = builder.build()?;
-        let recorder = match global.dry_run {
-            true => Some(Recorder::start(client.base_url().as_str()).await?),
-            false => None,
+        let recorder = if global.dry_run {
+            Some(Recorder::start(client.base_url().as_str()).await?)
+        } else {
+            None
         };
         if let Some(recorder) = &recorder {
             client = recorder.client()?;

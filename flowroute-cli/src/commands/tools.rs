@@ -55,12 +55,12 @@ pub struct CompletionsArgs {
 
 /// These commands send nothing to Flowroute: a dry run of them means nothing.
 fn no_dry_run(global: &Global, command: &str) -> Result<(), CliError> {
-    match global.dry_run {
-        true => Err(CliError::usage(format!(
+    if global.dry_run {
+        return Err(CliError::usage(format!(
             "--dry-run applies to the commands that call Flowroute, not to `{command}`"
-        ))),
-        false => Ok(()),
+        )));
     }
+    Ok(())
 }
 
 pub fn completions(args: CompletionsArgs, global: &Global) -> Result<(), CliError> {
