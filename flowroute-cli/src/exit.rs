@@ -79,7 +79,7 @@ impl From<Error> for CliError {
         let (code, mut hint) = classify(&e);
         // Whether a failed change may still have happened is what an operator
         // needs to know before running the command again.
-        if code == Code::Unavailable && !matches!(e, Error::RateLimited { .. }) {
+        if code == Code::Unavailable && !e.is_safe_to_retry() {
             match flowroute_raw::operation(e.operation()).map(|op| op.retry) {
                 Some(RetryClass::Idempotent) => {
                     hint = "it may have gone through, and running it again is safe";
