@@ -3,6 +3,7 @@
 use crate::commands::{cdrs, cnam, e911, messages, numbers, porting, routes, tools};
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand};
+use flowroute::messages::MessagingVersion;
 
 const AFTER_HELP: &str = "\
 Credentials, in this order:
@@ -55,6 +56,15 @@ pub struct Global {
     /// Print the request a command would send, and send nothing
     #[arg(long, global = true)]
     pub dry_run: bool,
+    /// The Messaging API version of the `messages` commands (2.2 returns prices)
+    #[arg(
+        long,
+        global = true,
+        env = "FLOWROUTE_MESSAGING_VERSION",
+        value_name = "2.1|2.2",
+        default_value = "2.1"
+    )]
+    pub messaging_version: MessagingVersion,
 }
 
 #[derive(Debug, Subcommand)]

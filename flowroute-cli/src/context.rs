@@ -70,7 +70,7 @@ impl Ctx {
             client = recorder.client()?;
         }
         Ok(Ctx {
-            client,
+            client: client.with_messaging_version(global.messaging_version),
             output: Output::new(global.output),
             yes: global.yes,
             recorder,

@@ -114,7 +114,7 @@ pub async fn run(args: BulkArgs, ctx: &Ctx) -> Result<(), CliError> {
         ));
         let Some(report) = &mut report else { continue };
         let (id, error) = match result {
-            Ok(id) => (Some(id.to_string()), None),
+            Ok(sent) => (Some(sent.id.to_string()), None),
             Err(e) => (None, Some(e.to_string())),
         };
         bar.suspend(|| {

@@ -5,7 +5,7 @@ use super::bulk::{self, BulkArgs};
 use super::checked;
 use crate::context::{Ctx, ListArgs};
 use crate::exit::CliError;
-use crate::output::single;
+use crate::output::{single, to_json};
 use crate::when;
 use clap::{Args, Subcommand, ValueEnum};
 use flowroute::chrono::{DateTime, Utc};
@@ -151,9 +151,10 @@ pub async fn run(command: Command, ctx: &Ctx) -> Result<(), CliError> {
         Command::Send(args) => {
             let message = build(args);
             let segments = message.segments();
-            let id = messages.send(message).await?;
-            let record = json!({"id": id, "segments": segments});
-            ctx.output.done(record, id.as_str())
+            let sent = messages.send(message).await?;
+            let mut record = to_json(&sent);
+            record["segments"] = segments.into();
+            ctx.output.done(record, sent.id.as_str())
         }
         Command::SendBulk(args) => bulk::run(args, ctx).await,
         Command::List { since, until, list } => {

@@ -159,3 +159,60 @@ fn send_bulk_asks_first_and_dry_runs_every_message() {
     assert_eq!(plan["requests"][0]["body"]["body"], "hi");
     assert!(sim.requests().is_empty());
 }
+
+#[test]
+fn messages_v2_2_are_sent_with_their_price_and_read_back() {
+    let sim = Sim::start();
+    let v = ["--messaging-version", "2.2"];
+    let sent = sim.json(
+        &[
+            &[
+                "messages",
+                "send",
+                "--from",
+                WA,
+                "--to",
+                "12065550100",
+                "--body",
+                "hi",
+            ][..],
+            &v,
+        ]
+        .concat(),
+    );
+    assert_eq!(sent["version"], "V2_2", "{sent}");
+    assert!(sent["price"].is_object(), "{sent}");
+    let id = sent["id"].as_str().unwrap();
+    assert_eq!(
+        sim.json(&[&["messages", "get", id][..], &v].concat())["body"],
+        "hi"
+    );
+    let listed = sim.json(&[&["messages", "list", "--since", "1h"][..], &v].concat());
+    assert!(listed.as_array().unwrap().iter().any(|m| m["id"] == id));
+    sim.json(
+        &[
+            &[
+                "messages",
+                "callbacks",
+                "set",
+                "sms",
+                "https://example.com/v22",
+            ][..],
+            &v,
+        ]
+        .concat(),
+    );
+    let got = sim.json(&[&["messages", "callbacks", "get", "sms"][..], &v].concat());
+    assert_eq!(got["callback_url"], "https://example.com/v22");
+    sim.json(&[&["messages", "callbacks", "remove", "sms"][..], &v].concat());
+    let paths: Vec<String> = sim.requests().iter().map(|r| r.path.clone()).collect();
+    assert!(paths.iter().all(|p| !p.starts_with("/v2.1")), "{paths:?}");
+    assert!(
+        paths
+            .iter()
+            .filter(|p| p.starts_with("/v2.2/messages"))
+            .count()
+            >= 6,
+        "{paths:?}"
+    );
+}

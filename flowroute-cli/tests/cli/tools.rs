@@ -110,7 +110,10 @@ fn in_process_simulator_and_operations_and_completions() {
         .output()
         .unwrap();
     let table: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(table.as_array().unwrap().len(), 48);
+    assert_eq!(
+        table.as_array().unwrap().len(),
+        flowroute_raw::OPERATIONS.len()
+    );
 
     for shell in ["bash", "zsh", "fish"] {
         let out = bare().args(["completions", shell]).output().unwrap();
