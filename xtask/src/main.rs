@@ -1,4 +1,5 @@
 //! Maintainer tasks: `cargo xtask regen [--check]`, `cargo xtask check-wrapper`,
+//! `cargo xtask check-cli`,
 //! `cargo xtask check-snippets`, `cargo xtask lint FILE`,
 //! `cargo xtask drift [UPSTREAM_SPEC…]` and
 //! `cargo xtask build-cost [--baseline REV] [--rounds N]`.
@@ -12,6 +13,7 @@ mod lint;
 mod rustfmt;
 
 mod build_cost;
+mod cli_table;
 mod diff;
 mod drift;
 #[cfg(test)]
@@ -27,6 +29,8 @@ const USAGE: &str = "usage:
   cargo xtask regen --check    fail with a diff when anything derived from openapi/ is stale
   cargo xtask check-wrapper    fail when the flowroute crate's list declarations and the spec's
                                lists disagree, or an operation has no retry class
+  cargo xtask check-cli        fail when a spec operation has no command of the flowroute CLI
+                               (flowroute-cli/src/operations.rs), or the table one the spec lacks
   cargo xtask check-snippets   build every README and crate-doc snippet in a user's crate
                                (flowroute, flowroute-sim and tokio only), naming failures
   cargo xtask lint FILE        run the spec lint (what build.rs checks) on any OpenAPI file
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         ["regen"] => regen::run(&root, regen::Mode::Write),
         ["regen", "--check"] => regen::run(&root, regen::Mode::Check),
         ["check-wrapper"] => wrapper::run(&root),
+        ["check-cli"] => cli_table::run(&root),
         ["check-snippets"] => snippets::run(&root),
         ["drift", upstream @ ..] => drift::run(&root, upstream),
         ["lint", file] => lint_file(file),
