@@ -24,8 +24,10 @@ use std::{fmt, str::FromStr};
 pub enum MessagingVersion {
     /// Messages v2.1: what Flowroute's official SDKs and the seed use.
     #[default]
+    #[serde(rename = "2.1")]
     V2_1,
     /// Messages v2.2: what Flowroute's developer docs now lead with.
+    #[serde(rename = "2.2")]
     V2_2,
 }
 
@@ -107,6 +109,11 @@ mod tests {
         ] {
             assert_eq!(text.parse::<MessagingVersion>().unwrap(), version);
         }
+        assert_eq!(
+            serde_json::to_string(&MessagingVersion::V2_2).unwrap(),
+            r#""2.2""#,
+            "written as Flowroute writes it"
+        );
         let e = "3".parse::<MessagingVersion>().unwrap_err().to_string();
         assert!(e.contains("2.1, 2.2"), "{e}");
         assert_eq!(MessagingVersion::default().to_string(), "2.1");
