@@ -180,7 +180,7 @@ fn messages_v2_2_are_sent_with_their_price_and_read_back() {
         ]
         .concat(),
     );
-    assert_eq!(sent["version"], "V2_2", "{sent}");
+    assert_eq!(sent["version"], "2.2", "{sent}");
     assert!(sent["price"].is_object(), "{sent}");
     let id = sent["id"].as_str().unwrap();
     assert_eq!(
