@@ -1,7 +1,7 @@
 //! The client, its builder and its configuration. Credentials live here and
 //! nowhere else; they are never printed.
 
-use crate::limits::{Limiter, RateLimits};
+use crate::limits::{Limiter, MemoryPermits, PermitStore, RateLimits};
 use crate::{
     error::Error,
     retry::{Clock, RetryPolicy, TokioClock},
@@ -196,6 +196,7 @@ pub struct ClientBuilder {
     reveal_bodies: bool,
     read_only: bool,
     rate_limits: Option<RateLimits>,
+    permit_store: Option<Arc<dyn PermitStore>>,
     clock: Option<Arc<dyn Clock>>,
 }
 
@@ -289,6 +290,16 @@ impl ClientBuilder {
     /// [`build`](Self::build) refuses a figure of 0 with [`Error::Config`].
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
         self.rate_limits = Some(limits);
+        self
+    }
+
+    /// Where the permits of the [`rate_limits`](Self::rate_limits) come from;
+    /// default a [`MemoryPermits`] of this client's own, shared by its clones.
+    /// Give every instance of a service one shared store (with the `redis`
+    /// feature, `flowroute::redis::RedisPermits`) so that together they keep
+    /// to the access key's limits. See [`limits`](crate::limits).
+    pub fn permit_store(mut self, store: impl PermitStore + 'static) -> Self {
+        self.permit_store = Some(Arc::new(store));
         self
     }
 
@@ -386,7 +397,12 @@ impl ClientBuilder {
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             reveal_bodies: self.reveal_bodies,
             read_only: self.read_only,
-            limiter: Arc::new(Limiter::new(rate_limits, clock.clone())),
+            limiter: Arc::new(Limiter::new(
+                rate_limits,
+                self.permit_store
+                    .unwrap_or_else(|| Arc::new(MemoryPermits::on(clock.clone()))),
+                access_key.as_str().into(),
+            )),
             clock,
         };
         let transport = Transport {
@@ -418,6 +434,7 @@ impl fmt::Debug for ClientBuilder {
             .field("reveal_bodies", &self.reveal_bodies)
             .field("read_only", &self.read_only)
             .field("rate_limits", &self.rate_limits)
+            .field("permit_store", &self.permit_store)
             .finish_non_exhaustive()
     }
 }
@@ -456,7 +473,7 @@ fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, E
     Ok(builder)
 }
 
-fn key_prefix(key: &str) -> String {
+pub(crate) fn key_prefix(key: &str) -> String {
     let prefix: String = key.chars().take(4).collect();
     format!("{prefix}…")
 }
