@@ -21,7 +21,7 @@
 //! window ever holds more than five, which a limit counted over sliding
 //! windows requires. A call waits for its permit before each attempt, and the
 //! wait counts against its deadline: a call that cannot get a permit in time
-//! fails with [`Error::RateLimited`](crate::Error::RateLimited) and is not sent.
+//! fails with [`Error::RateLimited`] and is not sent.
 //!
 //! # Where the permits come from
 //!
