@@ -83,7 +83,7 @@
 //! by default), so nothing waits on an unreachable server longer than that.
 //! After a failure each store leaves Redis alone for a second, then tries
 //! again, and logs (with `tracing`) once when an outage starts and once when
-//! it ends. What happens meanwhile is chosen per store:
+//! it ends. What happens meanwhile is chosen per store, with `fallback`:
 //!
 //! | store | default | other choice |
 //! |---|---|---|

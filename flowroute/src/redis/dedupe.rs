@@ -144,10 +144,10 @@ impl RedisDedupe {
         self
     }
 
-    /// While Redis is out of reach, answer 503 ([`DedupeFallback::FailClosed`])
-    /// rather than handle every event.
-    pub fn fail_closed(mut self) -> RedisDedupe {
-        self.fallback = DedupeFallback::FailClosed;
+    /// What to do while Redis is out of reach; default
+    /// [`DedupeFallback::FailOpen`].
+    pub fn fallback(mut self, fallback: DedupeFallback) -> RedisDedupe {
+        self.fallback = fallback;
         self
     }
 

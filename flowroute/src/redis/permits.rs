@@ -157,10 +157,11 @@ impl RedisPermits {
         self
     }
 
-    /// While Redis is out of reach, refuse paced calls
-    /// ([`PermitFallback::FailClosed`]) rather than send at the local share.
-    pub fn fail_closed(mut self) -> RedisPermits {
-        self.fallback = PermitFallback::FailClosed;
+    /// What to do while Redis is out of reach; default
+    /// [`PermitFallback::LocalShare`] with the instance count given to
+    /// [`new`](Self::new).
+    pub fn fallback(mut self, fallback: PermitFallback) -> RedisPermits {
+        self.fallback = fallback;
         self
     }
 

@@ -75,10 +75,11 @@ pub trait DedupeStore: Send + Sync + fmt::Debug {
     fn claim<'a>(&'a self, key: &'a DedupeKey) -> BoxFuture<'a, Result<Claim, DedupeError>>;
 
     /// Ends the claim `token` on `key`: handled, or forgotten (only while it
-    /// is still that claim). The work must not wait for the future to be
-    /// polled, or hold on to `self`: when a handler panics or its connection
-    /// drops, the receiver settles from a destructor and can only spawn the
-    /// future.
+    /// is still that claim). The future borrows nothing: when a handler
+    /// panics or its connection drops, the receiver settles from a
+    /// destructor, where it can only spawn the future. A store that can do
+    /// the work at once (the in-memory one) does it before returning, so
+    /// that it is done even where no runtime is left to spawn on.
     fn settle(
         &self,
         key: &DedupeKey,

@@ -9,6 +9,7 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Query, RawPathParams, Request
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use futures_util::FutureExt as _;
 use std::fmt::{self, Display};
 use std::future::Future;
 use std::pin::Pin;
@@ -327,17 +328,24 @@ struct Pending {
 }
 
 impl Pending {
-    /// Settles in a task of its own, which ends even if this request is
-    /// dropped meanwhile: a success left unrecorded would be handled again.
+    /// Settles, in a task of its own when the store does not answer at once:
+    /// the task ends even if this request is dropped meanwhile, since a
+    /// success left unrecorded would be handled again.
     async fn settle(mut self, handled: bool) {
         self.settled = true;
-        let settling = self.store.settle(&self.key, self.token, handled);
-        match tokio::spawn(settling).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                tracing::warn!(error = %e, handled, "could not record a webhook's outcome")
-            }
-            Err(e) => tracing::warn!(error = %e, handled, "recording a webhook's outcome failed"),
+        let mut settling = self.store.settle(&self.key, self.token, handled);
+        let settled = match (&mut settling).now_or_never() {
+            Some(settled) => settled,
+            None => match tokio::spawn(settling).await {
+                Ok(settled) => settled,
+                Err(e) => {
+                    tracing::warn!(error = %e, handled, "recording a webhook's outcome failed");
+                    return;
+                }
+            },
+        };
+        if let Err(e) = settled {
+            tracing::warn!(error = %e, handled, "could not record a webhook's outcome");
         }
     }
 }
@@ -347,15 +355,24 @@ impl Drop for Pending {
         if self.settled {
             return;
         }
-        let settling = self.store.settle(&self.key, self.token, false);
-        // Outside a runtime only a store that works at once (the in-memory
-        // one) forgets the claim; a shared store's lease then ends it.
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                if let Err(e) = settling.await {
-                    tracing::warn!(error = %e, "could not forget an unhandled webhook");
+        let mut settling = self.store.settle(&self.key, self.token, false);
+        let forgotten = match (&mut settling).now_or_never() {
+            Some(forgotten) => forgotten,
+            None => {
+                // Outside a runtime the claim stays until a shared store's
+                // lease ends it.
+                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                    runtime.spawn(async move {
+                        if let Err(e) = settling.await {
+                            tracing::warn!(error = %e, "could not forget an unhandled webhook");
+                        }
+                    });
                 }
-            });
+                return;
+            }
+        };
+        if let Err(e) = forgotten {
+            tracing::warn!(error = %e, "could not forget an unhandled webhook");
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::support::{
     Handled, RedisServer, client, deliver, most_in_a_second, sender, sends, serve,
 };
 use flowroute::prelude::*;
-use flowroute::redis::{RedisDedupe, RedisPermits};
+use flowroute::redis::{DedupeFallback, PermitFallback, RedisDedupe, RedisPermits};
 use flowroute::webhooks::fixtures;
 use flowroute_sim::{SIM_ACCESS_KEY, Simulator};
 use redis::AsyncCommands;
@@ -29,7 +29,7 @@ async fn sends_go_on_at_the_local_share_while_redis_is_down_and_nothing_hangs() 
         &sim,
         RedisPermits::new(&redis.url(), INSTANCES)
             .unwrap()
-            .fail_closed(),
+            .fallback(PermitFallback::FailClosed),
     );
     let from = sender(&clients[0]).await;
     let started = Instant::now();
@@ -134,8 +134,14 @@ async fn webhooks_are_handled_or_refused_as_configured_while_redis_is_down() {
     let mut redis = RedisServer::start();
     let handled = Arc::new(Handled::default());
     let open = serve(handled.receiver(RedisDedupe::new(&redis.url()).unwrap())).await;
-    let closed =
-        serve(handled.receiver(RedisDedupe::new(&redis.url()).unwrap().fail_closed())).await;
+    let closed = serve(
+        handled.receiver(
+            RedisDedupe::new(&redis.url())
+                .unwrap()
+                .fallback(DedupeFallback::FailClosed),
+        ),
+    )
+    .await;
     let http = reqwest::Client::new();
     let event = || fixtures::inbound_sms("12061232634", "12012673227", "Hello").to_string();
     // Up: one of two instances handles it.

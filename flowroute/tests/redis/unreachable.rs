@@ -5,7 +5,7 @@
 use crate::support::{Handled, client, deliver, sender, sends, serve};
 use flowroute::limits::Bucket;
 use flowroute::prelude::*;
-use flowroute::redis::{RedisDedupe, RedisPermits};
+use flowroute::redis::{DedupeFallback, PermitFallback, RedisDedupe, RedisPermits};
 use flowroute::webhooks::fixtures;
 use flowroute_sim::Simulator;
 use std::sync::Arc;
@@ -54,7 +54,7 @@ async fn a_limiter_that_fails_closed_refuses_at_once_and_sends_nothing() {
     let permits = RedisPermits::new(NOWHERE, 4)
         .unwrap()
         .timeout(Duration::from_millis(100))
-        .fail_closed();
+        .fallback(PermitFallback::FailClosed);
     let client = client(&sim, permits);
     let from = sender(&client).await;
     for _ in 0..2 {
@@ -89,7 +89,7 @@ async fn the_dedupe_fails_open_by_default_and_closed_when_asked() {
     let closed = RedisDedupe::new(NOWHERE)
         .unwrap()
         .timeout(Duration::from_millis(100))
-        .fail_closed();
+        .fallback(DedupeFallback::FailClosed);
     let closed = serve(handled.receiver(closed)).await;
     let sms = fixtures::inbound_sms("12061232634", "12012673227", "hi");
     let id = sms["data"]["id"].as_str().unwrap();
