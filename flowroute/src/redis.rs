@@ -63,7 +63,9 @@
 //! limiter. The spacing is the figure's (200 ms at 5 a second) stretched by a
 //! [margin](RedisPermits::margin), 20 ms a second by default: instances take
 //! different times from their permit to Flowroute (scheduling, network), and
-//! the margin keeps any n + 1 sends over a second apart even so.
+//! the margin keeps any n + 1 sends over a second apart even so. A call
+//! woken more than the margin after its slot gives the slot up and reserves
+//! the next free one.
 //!
 //! # The dedupe
 //!

@@ -244,8 +244,19 @@ impl DedupeStore for RedisDedupe {
                     }
                 })
                 .await;
-            settled
-                .map_err(|failure| DedupeError::unavailable(format!("Redis: {}", failure.reason)))
+            match settled {
+                Ok(()) => Ok(()),
+                Err(failure) if failure.first => Err(DedupeError::unavailable(format!(
+                    "Redis: {}",
+                    failure.reason
+                ))),
+                // The outage was reported when it started: one warning, not
+                // one per event.
+                Err(failure) => {
+                    tracing::debug!(reason = %failure.reason, handled, "a webhook's outcome was not recorded: Redis is out of reach");
+                    Ok(())
+                }
+            }
         })
     }
 }

@@ -151,7 +151,9 @@ impl RedisPermits {
     /// How much longer than a second any n + 1 permits at n a second span;
     /// default 20 ms (2% of the rate). It absorbs the differences between
     /// instances in how long a send takes from its permit to Flowroute, which
-    /// counts over sliding one-second windows.
+    /// counts over sliding one-second windows; a call whose task wakes more
+    /// than the margin after its slot (a busy machine) takes the next free
+    /// slot instead.
     pub fn margin(mut self, margin: Duration) -> RedisPermits {
         self.margin = margin;
         self
