@@ -61,7 +61,7 @@ impl DedupeKey {
     }
 }
 
-/// Where a [`Receiver`](super::Receiver) records the events it handles, so
+/// Where a `Receiver` (feature `receiver`) records the events it handles, so
 /// that a resend is recognised: [`Dedupe`] in this process (the default), or
 /// with the `redis` feature `flowroute::redis::RedisDedupe`, shared by every
 /// instance behind one callback URL.
