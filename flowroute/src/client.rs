@@ -1,7 +1,7 @@
 //! The client, its builder and its configuration. Credentials live here and
 //! nowhere else; they are never printed.
 
-use crate::limits::{Limiter, RateLimits};
+use crate::limits::{Limiter, MemoryPermits, PermitStore, RateLimits};
 use crate::messages::MessagingVersion;
 use crate::{
     error::Error,
@@ -209,6 +209,7 @@ pub struct ClientBuilder {
     read_only: bool,
     rate_limits: Option<RateLimits>,
     messaging_version: MessagingVersion,
+    permit_store: Option<Arc<dyn PermitStore>>,
     clock: Option<Arc<dyn Clock>>,
 }
 
@@ -313,6 +314,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Where the permits of the [`rate_limits`](Self::rate_limits) come from;
+    /// default a [`MemoryPermits`] of this client's own, shared by its clones.
+    /// Give every instance of a service one shared store (with the `redis`
+    /// feature, `flowroute::redis::RedisPermits`) so that together they keep
+    /// to the access key's limits. See [`limits`](crate::limits).
+    pub fn permit_store(mut self, store: impl PermitStore + 'static) -> Self {
+        self.permit_store = Some(Arc::new(store));
+        self
+    }
+
     /// Where backoff waits and deadlines read the time; default [`TokioClock`].
     /// Tests give a fake clock so that retries run instantly.
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
@@ -408,7 +419,12 @@ impl ClientBuilder {
             reveal_bodies: self.reveal_bodies,
             read_only: self.read_only,
             messaging_version: self.messaging_version,
-            limiter: Arc::new(Limiter::new(rate_limits, clock.clone())),
+            limiter: Arc::new(Limiter::new(
+                rate_limits,
+                self.permit_store
+                    .unwrap_or_else(|| Arc::new(MemoryPermits::on(clock.clone()))),
+                access_key.as_str().into(),
+            )),
             clock,
         };
         let transport = Transport {
@@ -441,6 +457,7 @@ impl fmt::Debug for ClientBuilder {
             .field("read_only", &self.read_only)
             .field("rate_limits", &self.rate_limits)
             .field("messaging_version", &self.messaging_version)
+            .field("permit_store", &self.permit_store)
             .finish_non_exhaustive()
     }
 }
@@ -479,7 +496,7 @@ fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, E
     Ok(builder)
 }
 
-fn key_prefix(key: &str) -> String {
+pub(crate) fn key_prefix(key: &str) -> String {
     let prefix: String = key.chars().take(4).collect();
     format!("{prefix}…")
 }

@@ -30,6 +30,7 @@
     feature = "receiver",
     doc = "[`webhooks::serve`]: crate::webhooks::serve"
 )]
+#![cfg_attr(feature = "redis", doc = "[`redis`]: crate::redis")]
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
@@ -52,6 +53,8 @@ pub mod numbers;
 pub mod pagination;
 pub mod porting;
 pub mod prelude;
+#[cfg(feature = "redis")]
+pub mod redis;
 mod refusal;
 pub mod retry;
 pub mod routes;

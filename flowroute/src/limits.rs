@@ -21,21 +21,30 @@
 //! window ever holds more than five, which a limit counted over sliding
 //! windows requires. A call waits for its permit before each attempt, and the
 //! wait counts against its deadline: a call that cannot get a permit in time
-//! fails with [`Error::RateLimited`](crate::Error::RateLimited) and is not sent.
+//! fails with [`Error::RateLimited`] and is not sent.
 //!
-//! One limiter paces one client. Processes that share an access key share
-//! Flowroute's limit too: give each a share of it with [`RateLimits::sms`] and
-//! [`RateLimits::mms`].
+//! # Where the permits come from
+//!
+//! The figures stay in [`RateLimits`]; the permits come from a
+//! [`PermitStore`]. The default, [`MemoryPermits`], is one GCRA per bucket in
+//! this process, which paces one client and its clones. Processes that share
+//! an access key share Flowroute's limit too; either give each a share of it
+//! ([`RateLimits::sms`], [`RateLimits::mms`]), or let all of them take their
+//! permits from one store with
+//! [`ClientBuilder::permit_store`](crate::ClientBuilder::permit_store): with
+//! the `redis` feature, `flowroute::redis::RedisPermits` keeps one timeline
+//! per access key and bucket on a Redis server, so that any number of
+//! instances together stay under the limit.
 
-use crate::retry::Clock;
+mod memory;
+
+pub use memory::MemoryPermits;
+
+use crate::error::Error;
+use crate::retry::BoxFuture;
 use flowroute_raw::{OperationSpec, RateLimit};
-use governor::{
-    Quota, RateLimiter, clock,
-    middleware::NoOpMiddleware,
-    state::{InMemoryState, NotKeyed},
-};
 use serde::Deserialize;
-use std::{fmt, num::NonZeroU32, sync::Arc, time::Duration, time::Instant};
+use std::{fmt, sync::Arc, time::Duration};
 
 /// The kinds of call that have their own budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,6 +56,17 @@ pub enum Bucket {
     Mms,
     /// Every call that sends no message.
     Other,
+}
+
+impl Bucket {
+    /// A stable name for keys and logs: `sms`, `mms` or `other`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bucket::Sms => "sms",
+            Bucket::Mms => "mms",
+            Bucket::Other => "other",
+        }
+    }
 }
 
 impl fmt::Display for Bucket {
@@ -151,65 +171,158 @@ impl Default for RateLimits {
     }
 }
 
-/// governor's view of the client's clock, so that a test's clock drives the
-/// limiter too.
-#[derive(Clone)]
-struct ClientClock(Arc<dyn Clock>);
+/// Where a client's permits come from: any number of clients, in any number
+/// of processes, that take their permits from one store share its budget.
+///
+/// [`acquire`](Self::acquire) resolves when the caller may send: at once, or
+/// after waiting its turn. A permit that would come after
+/// [`max_wait`](PermitRequest::max_wait) is refused at once with
+/// [`PermitError::TooLate`], and none is taken; a store that cannot decide
+/// (a server out of reach) answers [`PermitError::Unavailable`] or applies a
+/// fallback of its own. A permit is spent once granted, whether or not the
+/// caller then sends.
+///
+/// [`MemoryPermits`] is the default; `Arc<S>` is a store wherever `S` is,
+/// so that one store can be given to several clients.
+pub trait PermitStore: Send + Sync + fmt::Debug {
+    /// Waits for a permit, for at most `request.max_wait`.
+    fn acquire<'a>(&'a self, request: PermitRequest<'a>) -> BoxFuture<'a, Result<(), PermitError>>;
+}
 
-impl clock::Clock for ClientClock {
-    type Instant = Instant;
-
-    fn now(&self) -> Instant {
-        self.0.now()
+impl<S: PermitStore + ?Sized> PermitStore for Arc<S> {
+    fn acquire<'a>(&'a self, request: PermitRequest<'a>) -> BoxFuture<'a, Result<(), PermitError>> {
+        (**self).acquire(request)
     }
 }
 
-type Gcra = RateLimiter<NotKeyed, InMemoryState, ClientClock, NoOpMiddleware<Instant>>;
-
-/// A call that could not get a permit before its deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct NoPermit {
-    pub(crate) bucket: Bucket,
-    pub(crate) per_second: u32,
-    /// How long the call would still have had to wait.
-    pub(crate) wait: Duration,
+/// One call's request for a permit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PermitRequest<'a> {
+    /// The access key the call is made with: Flowroute's limits are per key.
+    /// It names an account, it is not the secret; still, keep it out of logs.
+    pub access_key: &'a str,
+    /// The budget the call counts against.
+    pub bucket: Bucket,
+    /// The spacing of permits: a second divided by the bucket's figure.
+    pub interval: Duration,
+    /// The longest the call may wait: what is left of its deadline.
+    pub max_wait: Duration,
 }
 
-/// The client's limiter: one GCRA per paced bucket.
+impl<'a> PermitRequest<'a> {
+    /// A request, for stores' own tests; the client makes them from its
+    /// [`RateLimits`] and deadline.
+    pub fn new(
+        access_key: &'a str,
+        bucket: Bucket,
+        interval: Duration,
+        max_wait: Duration,
+    ) -> Self {
+        PermitRequest {
+            access_key,
+            bucket,
+            interval,
+            max_wait,
+        }
+    }
+}
+
+impl fmt::Debug for PermitRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PermitRequest")
+            .field("access_key", &crate::client::key_prefix(self.access_key))
+            .field("bucket", &self.bucket)
+            .field("interval", &self.interval)
+            .field("max_wait", &self.max_wait)
+            .finish()
+    }
+}
+
+/// Why a [`PermitStore`] granted no permit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PermitError {
+    /// The next permit comes after the request's `max_wait`; none was taken.
+    #[error("no permit in time: the next in {wait:?}")]
+    TooLate {
+        /// How long the caller would have had to wait.
+        wait: Duration,
+    },
+    /// The store could not be asked, and is set to refuse rather than guess.
+    #[error("the permit store is unavailable: {reason}")]
+    Unavailable {
+        /// What failed, without addresses or credentials.
+        reason: String,
+    },
+}
+
+/// A call that got no permit; nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NoPermit {
+    /// None before the deadline.
+    TooLate {
+        bucket: Bucket,
+        per_second: u32,
+        /// How long the call would still have had to wait.
+        wait: Duration,
+    },
+    /// The store could not be asked and fails closed.
+    Unavailable { bucket: Bucket, reason: String },
+}
+
+impl NoPermit {
+    /// The caller's error, after `attempts` attempts answered 429.
+    pub(crate) fn into_error(self, operation: &'static str, attempts: u32) -> Error {
+        match self {
+            NoPermit::TooLate {
+                bucket,
+                per_second,
+                wait,
+            } => Error::RateLimited {
+                operation,
+                bucket,
+                per_second,
+                wait,
+                attempts,
+            },
+            NoPermit::Unavailable { bucket, reason } => Error::RateLimiterUnavailable {
+                operation,
+                bucket,
+                reason,
+            },
+        }
+    }
+}
+
+/// The client's limiter: its figures, and the store its permits come from.
 pub(crate) struct Limiter {
     limits: RateLimits,
-    sms: Option<Gcra>,
-    mms: Option<Gcra>,
-    other: Option<Gcra>,
-    clock: Arc<dyn Clock>,
+    store: Arc<dyn PermitStore>,
+    /// Flowroute's limits are per access key, so a shared store keys on it.
+    access_key: Arc<str>,
 }
 
 impl fmt::Debug for Limiter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Limiter")
             .field("limits", &self.limits)
+            .field("store", &self.store)
             .finish_non_exhaustive()
     }
 }
 
 impl Limiter {
     /// A limiter for checked `limits`.
-    pub(crate) fn new(limits: RateLimits, clock: Arc<dyn Clock>) -> Limiter {
-        let gcra = |per_second: Option<u32>| {
-            let per_second = NonZeroU32::new(per_second?)?;
-            // A burst of one: permits evenly spaced, never n at once.
-            let quota = Quota::per_second(per_second).allow_burst(NonZeroU32::MIN);
-            Some(RateLimiter::direct_with_clock(
-                quota,
-                ClientClock(clock.clone()),
-            ))
-        };
+    pub(crate) fn new(
+        limits: RateLimits,
+        store: Arc<dyn PermitStore>,
+        access_key: Arc<str>,
+    ) -> Limiter {
         Limiter {
             limits,
-            sms: gcra(limits.sms),
-            mms: gcra(limits.mms),
-            other: gcra(limits.other),
-            clock,
+            store,
+            access_key,
         }
     }
 
@@ -220,15 +333,7 @@ impl Limiter {
             RateLimit::MessageSend => Bucket::Sms,
             RateLimit::General => Bucket::Other,
         };
-        self.gcra(bucket).map(|_| bucket)
-    }
-
-    fn gcra(&self, bucket: Bucket) -> Option<&Gcra> {
-        match bucket {
-            Bucket::Sms => self.sms.as_ref(),
-            Bucket::Mms => self.mms.as_ref(),
-            Bucket::Other => self.other.as_ref(),
-        }
+        self.limits.per_second(bucket).map(|_| bucket)
     }
 
     /// Waits for a permit of `bucket`, for at most `remaining`. A permit is
@@ -239,26 +344,26 @@ impl Limiter {
         bucket: Bucket,
         remaining: Duration,
     ) -> Result<(), NoPermit> {
-        let Some(gcra) = self.gcra(bucket) else {
+        let Some(per_second) = self.limits.per_second(bucket) else {
             return Ok(());
         };
-        let started = self.clock.now();
-        loop {
-            let wait = match gcra.check() {
-                Ok(()) => return Ok(()),
-                Err(not_until) => not_until.wait_time_from(self.clock.now()),
-            };
-            let waited = self.clock.now().saturating_duration_since(started);
-            if waited.saturating_add(wait) >= remaining {
-                return Err(NoPermit {
+        let request = PermitRequest::new(
+            &self.access_key,
+            bucket,
+            Duration::from_secs(1) / per_second,
+            remaining,
+        );
+        self.store
+            .acquire(request)
+            .await
+            .map_err(|refusal| match refusal {
+                PermitError::TooLate { wait } => NoPermit::TooLate {
                     bucket,
-                    per_second: self.limits.per_second(bucket).unwrap_or_default(),
+                    per_second,
                     wait,
-                });
-            }
-            // Another caller may take the permit first: then check again.
-            self.clock.sleep(wait).await;
-        }
+                },
+                PermitError::Unavailable { reason } => NoPermit::Unavailable { bucket, reason },
+            })
     }
 }
 
@@ -279,175 +384,4 @@ fn is_mms(body: Option<&[u8]>) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::retry::BoxFuture;
-    use std::sync::Mutex;
-
-    /// Time that moves only when slept on.
-    #[derive(Clone)]
-    struct FakeClock {
-        start: Instant,
-        elapsed: Arc<Mutex<Duration>>,
-    }
-
-    impl FakeClock {
-        fn new() -> Self {
-            FakeClock {
-                start: Instant::now(),
-                elapsed: Arc::default(),
-            }
-        }
-
-        fn elapsed(&self) -> Duration {
-            *self.elapsed.lock().unwrap()
-        }
-    }
-
-    impl Clock for FakeClock {
-        fn now(&self) -> Instant {
-            self.start + self.elapsed()
-        }
-
-        fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-            *self.elapsed.lock().unwrap() += duration;
-            Box::pin(std::future::ready(()))
-        }
-    }
-
-    fn op(id: &str) -> &'static OperationSpec {
-        flowroute_raw::operation(id).expect("operation in the spec")
-    }
-
-    const LONG: Duration = Duration::from_secs(3600);
-
-    #[tokio::test]
-    async fn sms_permits_are_spaced_a_fifth_of_a_second_apart() {
-        let clock = FakeClock::new();
-        let limiter = Limiter::new(RateLimits::documented(), Arc::new(clock.clone()));
-        let mut granted = Vec::new();
-        for _ in 0..11 {
-            limiter.acquire(Bucket::Sms, LONG).await.unwrap();
-            granted.push(clock.elapsed());
-        }
-        let expected: Vec<_> = (0..11).map(|i| Duration::from_millis(200 * i)).collect();
-        assert_eq!(granted, expected);
-        // So every one-second window holds at most five.
-        for (i, start) in granted.iter().enumerate() {
-            let inside = granted[i..]
-                .iter()
-                .filter(|t| **t < *start + Duration::from_secs(1))
-                .count();
-            assert!(inside <= 5, "{inside} permits from {start:?}");
-        }
-    }
-
-    #[tokio::test]
-    async fn buckets_are_independent() {
-        let clock = FakeClock::new();
-        let limiter = Limiter::new(RateLimits::documented(), Arc::new(clock.clone()));
-        limiter.acquire(Bucket::Mms, LONG).await.unwrap();
-        limiter.acquire(Bucket::Sms, LONG).await.unwrap();
-        assert_eq!(
-            clock.elapsed(),
-            Duration::ZERO,
-            "an MMS takes no SMS permit"
-        );
-        limiter.acquire(Bucket::Mms, LONG).await.unwrap();
-        assert_eq!(clock.elapsed(), Duration::from_secs(1), "one MMS a second");
-        // Other calls are unpaced by default.
-        for _ in 0..100 {
-            limiter.acquire(Bucket::Other, LONG).await.unwrap();
-        }
-        assert_eq!(clock.elapsed(), Duration::from_secs(1));
-    }
-
-    #[tokio::test]
-    async fn a_permit_that_would_come_after_the_deadline_is_refused_without_waiting() {
-        let clock = FakeClock::new();
-        let limiter = Limiter::new(RateLimits::documented(), Arc::new(clock.clone()));
-        limiter.acquire(Bucket::Mms, LONG).await.unwrap();
-        let refused = limiter
-            .acquire(Bucket::Mms, Duration::from_millis(500))
-            .await
-            .unwrap_err();
-        assert_eq!(
-            refused,
-            NoPermit {
-                bucket: Bucket::Mms,
-                per_second: 1,
-                wait: Duration::from_secs(1)
-            }
-        );
-        assert_eq!(
-            clock.elapsed(),
-            Duration::ZERO,
-            "no time spent waiting in vain"
-        );
-        // The refusal took no permit: the next caller with time gets it at 1 s.
-        limiter.acquire(Bucket::Mms, LONG).await.unwrap();
-        assert_eq!(clock.elapsed(), Duration::from_secs(1));
-    }
-
-    #[tokio::test]
-    async fn custom_figures_and_off() {
-        let clock = FakeClock::new();
-        let limiter = Limiter::new(RateLimits::off().sms(50).other(2), Arc::new(clock.clone()));
-        for _ in 0..3 {
-            limiter.acquire(Bucket::Sms, LONG).await.unwrap();
-        }
-        assert_eq!(clock.elapsed(), Duration::from_millis(40));
-        for _ in 0..3 {
-            limiter.acquire(Bucket::Mms, LONG).await.unwrap();
-        }
-        assert_eq!(clock.elapsed(), Duration::from_millis(40), "MMS off");
-        for _ in 0..2 {
-            limiter.acquire(Bucket::Other, LONG).await.unwrap();
-        }
-        assert_eq!(clock.elapsed(), Duration::from_millis(540));
-        assert!(RateLimits::documented().sms(0).check().is_err());
-        assert!(
-            RateLimits::off()
-                .other(0)
-                .check()
-                .unwrap_err()
-                .contains("0 API calls")
-        );
-    }
-
-    #[test]
-    fn the_body_tells_an_mms_from_an_sms() {
-        let limiter = Limiter::new(RateLimits::documented(), Arc::new(FakeClock::new()));
-        let send = op("send_a_message");
-        let bucket = |body: &str| limiter.bucket(send, Some(body.as_bytes()));
-        assert_eq!(
-            bucket(r#"{"to":"1","from":"2","body":"hi"}"#),
-            Some(Bucket::Sms)
-        );
-        assert_eq!(
-            bucket(r#"{"to":"1","from":"2","body":"hi","media_urls":[]}"#),
-            Some(Bucket::Sms)
-        );
-        assert_eq!(
-            bucket(r#"{"to":"1","from":"2","media_urls":["https://x/a.png"]}"#),
-            Some(Bucket::Mms)
-        );
-        assert_eq!(
-            bucket(r#"{"to":"1","from":"2","body":"long","is_mms":true}"#),
-            Some(Bucket::Mms)
-        );
-        assert_eq!(bucket("not json"), Some(Bucket::Mms), "the stricter budget");
-        // Other calls are unpaced unless a figure is given.
-        assert_eq!(limiter.bucket(op("list_account_phone_numbers"), None), None);
-        let paced = Limiter::new(RateLimits::off().other(1), Arc::new(FakeClock::new()));
-        assert_eq!(
-            paced.bucket(op("list_account_phone_numbers"), None),
-            Some(Bucket::Other)
-        );
-        assert_eq!(
-            paced.bucket(send, Some(b"{}")),
-            None,
-            "sends unpaced when off"
-        );
-    }
-}
+mod tests;

@@ -528,13 +528,7 @@ async fn recover<T: DeserializeOwned>(e: RawError, x: Exchange) -> Result<(Statu
         )));
     }
     if let Some(refusal) = x.no_permit {
-        return Err(Error::RateLimited {
-            operation,
-            bucket: refusal.bucket,
-            per_second: refusal.per_second,
-            wait: refusal.wait,
-            attempts: x.attempts,
-        });
+        return Err(refusal.into_error(operation, x.attempts));
     }
     if let Some(limit) = x.too_large {
         return Err(Error::ResponseTooLarge { operation, limit });

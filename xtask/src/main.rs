@@ -1,8 +1,9 @@
 //! Maintainer tasks: `cargo xtask regen [--check]`, `cargo xtask check-wrapper`,
 //! `cargo xtask check-cli`,
 //! `cargo xtask check-snippets`, `cargo xtask lint FILE`,
-//! `cargo xtask drift [UPSTREAM_SPEC…]` and
-//! `cargo xtask build-cost [--baseline REV] [--rounds N]`.
+//! `cargo xtask drift [UPSTREAM_SPEC…]`,
+//! `cargo xtask build-cost [--baseline REV] [--rounds N]` and
+//! `cargo xtask test-redis [TEST FILTER…]`.
 //!
 //! xtask never links progenitor (the generator would compile twice); generation
 //! happens only in `flowroute-raw/build.rs`, and xtask collects its output.
@@ -20,6 +21,7 @@ mod drift;
 mod lint_tests;
 mod regen;
 mod snippets;
+mod test_redis;
 mod wrapper;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -39,7 +41,11 @@ const USAGE: &str = "usage:
   cargo xtask build-cost [--baseline REV] [--rounds N]
                                clean-build a one-line flowroute consumer beside the same at
                                REV (default a59bd69) and a reqwest+serde+tokio one; print
-                               the README's build-cost tables (needs ~3 GB under $TMPDIR)";
+                               the README's build-cost tables (needs ~3 GB under $TMPDIR)
+  cargo xtask test-redis [ARG…]
+                               run the `redis` feature's tests against a real redis-server
+                               (which must be on PATH; each test starts its own on a free
+                               loopback port); ARGs go to the test binary, e.g. a filter";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,6 +64,7 @@ fn main() -> ExitCode {
         ["drift", upstream @ ..] => drift::run(&root, upstream),
         ["lint", file] => lint_file(file),
         ["build-cost", rest @ ..] => build_cost::run(&root, rest),
+        ["test-redis", rest @ ..] => test_redis::run(&root, rest),
         _ => Err(USAGE.to_string()),
     };
     match result {

@@ -144,6 +144,18 @@ pub enum Error {
         /// Attempts sent before, each answered 429 (0 when none was sent).
         attempts: u32,
     },
+    /// The client's shared rate limiter ([`limits`](crate::limits)) could not
+    /// be asked for a permit (a Redis server out of reach) and is set to fail
+    /// closed, so the call was not sent. Safe to send again later.
+    #[error("{operation} was not sent: the shared {bucket} rate limiter is unavailable ({reason})")]
+    RateLimiterUnavailable {
+        /// The operation (`operationId`) being called.
+        operation: &'static str,
+        /// The budget the call counts against.
+        bucket: crate::limits::Bucket,
+        /// What failed, without addresses or credentials.
+        reason: String,
+    },
     /// The answer was larger than the client's limit
     /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
     #[error("Flowroute's answer to {operation} is larger than the limit of {limit} bytes")]
@@ -274,7 +286,8 @@ impl Error {
             | Error::ResponseTooLarge { operation, .. }
             | Error::TooManyItems { operation, .. }
             | Error::Protocol { operation, .. } => operation,
-            Error::RateLimited { operation, .. } => operation,
+            Error::RateLimited { operation, .. }
+            | Error::RateLimiterUnavailable { operation, .. } => operation,
             Error::InvalidInput { .. } | Error::Config { .. } | Error::Webhook(_) => "",
         }
     }
@@ -300,7 +313,9 @@ impl Error {
             Error::Timeout { .. } => Some(Failure::Lost),
             // Nothing left, or what did was refused unprocessed: like a
             // connection that never opened, transient and safe to repeat.
-            Error::RateLimited { .. } => Some(Failure::Connect),
+            Error::RateLimited { .. } | Error::RateLimiterUnavailable { .. } => {
+                Some(Failure::Connect)
+            }
             _ => None,
         }
     }
@@ -365,6 +380,16 @@ impl Error {
                 .field("per_second", per_second)
                 .field("wait", wait)
                 .field("attempts", attempts)
+                .finish(),
+            Error::RateLimiterUnavailable {
+                operation,
+                bucket,
+                reason,
+            } => f
+                .debug_struct("RateLimiterUnavailable")
+                .field("operation", operation)
+                .field("bucket", bucket)
+                .field("reason", reason)
                 .finish(),
             Error::Redirect {
                 operation,

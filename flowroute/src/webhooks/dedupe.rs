@@ -1,7 +1,11 @@
-//! A bounded, time-limited memory of the webhooks already handled.
+//! What recognises Flowroute's resends: the [`DedupeStore`] a receiver asks,
+//! and its in-memory implementation, a bounded, time-limited memory of the
+//! webhooks already handled.
 
+use crate::retry::BoxFuture;
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 /// What identifies one webhook event across Flowroute's resends, from
@@ -34,6 +38,124 @@ impl DedupeKey {
             level,
             status,
         }
+    }
+
+    /// The kind of event: `message`, `delivery_receipt` or `legacy_message`.
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// The message the event is about.
+    pub fn message_id(&self) -> &str {
+        &self.message_id
+    }
+
+    /// A receipt's level, `None` for other events (or a receipt without one).
+    pub fn level(&self) -> Option<i32> {
+        self.level
+    }
+
+    /// A receipt's status, `None` for other events.
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+}
+
+/// Where a `Receiver` (feature `receiver`) records the events it handles, so
+/// that a resend is recognised: [`Dedupe`] in this process (the default), or
+/// with the `redis` feature `flowroute::redis::RedisDedupe`, shared by every
+/// instance behind one callback URL.
+///
+/// A claim moves an event from unseen to in progress; settling it makes it
+/// handled, or forgets it so that the next resend is handled. `Arc<S>` is a
+/// store wherever `S` is.
+pub trait DedupeStore: Send + Sync + fmt::Debug {
+    /// Claims `key` for the caller, unless it was handled already or is
+    /// being handled.
+    fn claim<'a>(&'a self, key: &'a DedupeKey) -> BoxFuture<'a, Result<Claim, DedupeError>>;
+
+    /// Ends the claim `token` on `key`: handled, or forgotten (only while it
+    /// is still that claim). The future borrows nothing: when a handler
+    /// panics or its connection drops, the receiver settles from a
+    /// destructor, where it can only spawn the future. A store that can do
+    /// the work at once (the in-memory one) does it before returning, so
+    /// that it is done even where no runtime is left to spawn on.
+    fn settle(
+        &self,
+        key: &DedupeKey,
+        token: ClaimToken,
+        handled: bool,
+    ) -> BoxFuture<'static, Result<(), DedupeError>>;
+}
+
+impl<S: DedupeStore + ?Sized> DedupeStore for Arc<S> {
+    fn claim<'a>(&'a self, key: &'a DedupeKey) -> BoxFuture<'a, Result<Claim, DedupeError>> {
+        (**self).claim(key)
+    }
+
+    fn settle(
+        &self,
+        key: &DedupeKey,
+        token: ClaimToken,
+        handled: bool,
+    ) -> BoxFuture<'static, Result<(), DedupeError>> {
+        (**self).settle(key, token, handled)
+    }
+}
+
+/// What [`DedupeStore::claim`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Claim {
+    /// Not seen: the caller now handles it, and settles the claim.
+    First {
+        /// What the claim is settled with.
+        token: ClaimToken,
+    },
+    /// Handled before.
+    Seen,
+    /// Being handled by another caller right now.
+    InProgress,
+}
+
+/// One claim of one event: a store's settle acts only on the claim it was
+/// given, never on a newer claim of the same event by someone else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClaimToken(u128);
+
+impl ClaimToken {
+    /// A token with this value; a shared store needs values no other caller
+    /// draws.
+    pub fn new(value: u128) -> ClaimToken {
+        ClaimToken(value)
+    }
+
+    /// Its value.
+    pub fn get(self) -> u128 {
+        self.0
+    }
+}
+
+/// A [`DedupeStore`] that could not answer (a server out of reach), and is
+/// set to refuse rather than risk handling an event twice. The receiver
+/// answers 503, so that Flowroute sends the event again later.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the dedupe store is unavailable: {reason}")]
+pub struct DedupeError {
+    reason: String,
+}
+
+impl DedupeError {
+    /// An error for this reason; give no addresses or credentials in it.
+    pub fn unavailable(reason: impl Into<String>) -> DedupeError {
+        DedupeError {
+            reason: reason.into(),
+        }
+    }
+
+    /// What failed.
+    pub fn reason(&self) -> &str {
+        &self.reason
     }
 }
 
@@ -81,17 +203,6 @@ struct Entry {
     handled: bool,
 }
 
-/// What [`Dedupe::claim`] found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Claim {
-    /// Not seen: the caller now handles it, and settles the claim.
-    First { generation: u64 },
-    /// Handled before.
-    Seen,
-    /// Being handled by another caller right now.
-    InProgress,
-}
-
 impl Default for Dedupe {
     /// 10 000 entries for 10 minutes: well past Flowroute's last resend
     /// (four at 30-second intervals).
@@ -137,23 +248,21 @@ impl Dedupe {
     }
 
     /// Like [`first_time`](Self::first_time), but the key stays "in
-    /// progress" until [`settle`](Self::settle)d, so that a resend arriving
-    /// meanwhile is neither handled twice nor acknowledged before the first
-    /// attempt has succeeded.
-    #[cfg(feature = "receiver")]
-    pub(crate) fn claim(&self, key: &DedupeKey, now: Instant) -> Claim {
+    /// progress" until settled, so that a resend arriving meanwhile is
+    /// neither handled twice nor acknowledged before the first attempt has
+    /// succeeded.
+    fn claim_at(&self, key: &DedupeKey, now: Instant) -> Claim {
         self.insert(key, now, false)
     }
 
     /// Ends a claim: kept as handled on success, forgotten on failure. A claim
     /// that was evicted and taken again meanwhile is left alone.
-    #[cfg(feature = "receiver")]
-    pub(crate) fn settle(&self, key: &DedupeKey, generation: u64, handled: bool) {
+    fn settle_claim(&self, key: &DedupeKey, token: ClaimToken, handled: bool) {
         let mut state = self.lock();
         let Some(entry) = state.entries.get_mut(key) else {
             return;
         };
-        if entry.generation != generation {
+        if u128::from(entry.generation) != token.get() {
             return;
         }
         if handled {
@@ -229,7 +338,26 @@ impl Dedupe {
                 .order
                 .retain(|(k, g)| entries.get(k).is_some_and(|e| e.generation == *g));
         }
-        Claim::First { generation }
+        Claim::First {
+            token: ClaimToken::new(generation.into()),
+        }
+    }
+}
+
+/// Answers at once: the work is done when the call is made.
+impl DedupeStore for Dedupe {
+    fn claim<'a>(&'a self, key: &'a DedupeKey) -> BoxFuture<'a, Result<Claim, DedupeError>> {
+        Box::pin(std::future::ready(Ok(self.claim_at(key, Instant::now()))))
+    }
+
+    fn settle(
+        &self,
+        key: &DedupeKey,
+        token: ClaimToken,
+        handled: bool,
+    ) -> BoxFuture<'static, Result<(), DedupeError>> {
+        self.settle_claim(key, token, handled);
+        Box::pin(std::future::ready(Ok(())))
     }
 }
 
@@ -237,45 +365,40 @@ impl Dedupe {
 mod tests {
     use super::*;
 
-    #[cfg(feature = "receiver")]
     #[test]
     fn a_claim_in_progress_is_neither_new_nor_seen_until_settled() {
         let dedupe = Dedupe::default();
         let key = DedupeKey::message("mdr2-a");
         let now = Instant::now();
-        let Claim::First { generation } = dedupe.claim(&key, now) else {
+        let Claim::First { token } = dedupe.claim_at(&key, now) else {
             panic!("a new key is first");
         };
-        assert_eq!(dedupe.claim(&key, now), Claim::InProgress);
-        dedupe.settle(&key, generation, true);
-        assert_eq!(dedupe.claim(&key, now), Claim::Seen);
+        assert_eq!(dedupe.claim_at(&key, now), Claim::InProgress);
+        dedupe.settle_claim(&key, token, true);
+        assert_eq!(dedupe.claim_at(&key, now), Claim::Seen);
     }
 
-    #[cfg(feature = "receiver")]
     #[test]
     fn a_failed_claim_is_forgotten_but_not_a_newer_one() {
         let dedupe = Dedupe::new(1, Duration::from_secs(600));
         let (a, b) = (DedupeKey::message("mdr2-a"), DedupeKey::message("mdr2-b"));
         let now = Instant::now();
-        let Claim::First { generation: old } = dedupe.claim(&a, now) else {
+        let Claim::First { token: old } = dedupe.claim_at(&a, now) else {
             panic!("a new key is first");
         };
-        dedupe.settle(&a, old, false);
-        assert!(matches!(dedupe.claim(&a, now), Claim::First { .. }));
+        dedupe.settle_claim(&a, old, false);
+        assert!(matches!(dedupe.claim_at(&a, now), Claim::First { .. }));
         // Evicted by `b`, then claimed again by someone else.
-        let Claim::First {
-            generation: evicting,
-        } = dedupe.claim(&b, now)
-        else {
+        let Claim::First { token: evicting } = dedupe.claim_at(&b, now) else {
             panic!("a new key is first");
         };
-        dedupe.settle(&b, evicting, true);
-        let Claim::First { generation: newer } = dedupe.claim(&a, now) else {
+        dedupe.settle_claim(&b, evicting, true);
+        let Claim::First { token: newer } = dedupe.claim_at(&a, now) else {
             panic!("an evicted key is new again");
         };
         assert_ne!(old, newer);
-        dedupe.settle(&a, old, false);
-        assert_eq!(dedupe.claim(&a, now), Claim::InProgress);
+        dedupe.settle_claim(&a, old, false);
+        assert_eq!(dedupe.claim_at(&a, now), Claim::InProgress);
     }
 
     #[test]

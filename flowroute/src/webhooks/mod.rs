@@ -59,6 +59,11 @@
 //! your handler safe to run twice anyway (key on the message id): a restart
 //! forgets what was seen.
 //!
+//! A `Dedupe` lives in one process. Behind a load balancer, a resend can
+//! reach another instance: give every instance one shared [`DedupeStore`]
+//! (`Receiver::dedupe`), such as the `redis` feature's
+//! `flowroute::redis::RedisDedupe`.
+//!
 //! # Security
 //!
 //! Flowroute documents no signature for its webhooks, so nothing here checks
@@ -115,7 +120,7 @@ mod receiver;
 #[cfg(feature = "receiver")]
 mod serve;
 
-pub use dedupe::{Dedupe, DedupeKey};
+pub use dedupe::{Claim, ClaimToken, Dedupe, DedupeError, DedupeKey, DedupeStore};
 pub use events::{
     DeliveryReceiptEvent, InboundMessage, LegacyInboundMessage, Media, MessageDirection,
     MessageStatus, MessageType,

@@ -1,7 +1,6 @@
 //! An axum endpoint that receives Flowroute's webhooks (feature `receiver`).
 
-use super::dedupe::Claim;
-use super::{Dedupe, DedupeKey, Event, parse};
+use super::{Claim, ClaimToken, Dedupe, DedupeKey, DedupeStore, Event, parse};
 use crate::Error;
 use axum::Router;
 use axum::body::{Bytes, HttpBody};
@@ -10,11 +9,11 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Query, RawPathParams, Request
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use futures_util::FutureExt as _;
 use std::fmt::{self, Display};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Instant;
 
 /// Inbound MMS webhooks carry media URLs, not media: 1 MiB is far above any
 /// documented payload.
@@ -40,6 +39,7 @@ type Handler = dyn Fn(Event) -> HandlerFuture + Send + Sync;
 /// | not a Flowroute webhook (see [`parse`]) | 400 Bad Request, with the reason | no |
 /// | a resend of an event already handled (same kind and message id; for a receipt, same level and status) | 200 OK | no |
 /// | a resend while the first is still being handled | 503, `Retry-After: 30` | no |
+/// | the [dedupe store](Self::dedupe) cannot be asked, and fails closed | 503, `Retry-After: 30` | no |
 /// | handler returns `Ok` | 200 OK | yes |
 /// | handler returns `Err` (or panics) | 500, the event is forgotten so the resend is handled | yes |
 ///
@@ -60,7 +60,7 @@ type Handler = dyn Fn(Event) -> HandlerFuture + Send + Sync;
 pub struct Receiver {
     handler: Arc<Handler>,
     token: Option<String>,
-    dedupe: Option<Arc<Dedupe>>,
+    dedupe: Option<Arc<dyn DedupeStore>>,
     body_limit: usize,
 }
 
@@ -140,10 +140,13 @@ impl Receiver {
         Ok(self)
     }
 
-    /// Uses `dedupe` to recognise resends, for instance one shared by the
-    /// receivers of several callback URLs.
-    pub fn dedupe(mut self, dedupe: Arc<Dedupe>) -> Receiver {
-        self.dedupe = Some(dedupe);
+    /// Uses `store` to recognise resends: an `Arc<Dedupe>` shared by the
+    /// receivers of several callback URLs, a [`Dedupe`] of other bounds, or
+    /// any [`DedupeStore`], such as the `redis` feature's
+    /// `flowroute::redis::RedisDedupe`, shared by every instance behind one
+    /// callback URL.
+    pub fn dedupe(mut self, store: impl DedupeStore + 'static) -> Receiver {
+        self.dedupe = Some(Arc::new(store));
         self
     }
 
@@ -186,7 +189,7 @@ impl Receiver {
 struct Inner {
     handler: Arc<Handler>,
     token: Option<String>,
-    dedupe: Option<Arc<Dedupe>>,
+    dedupe: Option<Arc<dyn DedupeStore>>,
     body_limit: usize,
 }
 
@@ -253,43 +256,46 @@ impl Inner {
         // it twice beats dropping a different event as its repeat.
         let dedupe = self
             .dedupe
-            .as_deref()
+            .as_ref()
             .filter(|_| !message_id.as_str().is_empty());
-        if let Some(dedupe) = dedupe {
+        if let Some(store) = dedupe {
             let key = event.dedupe_key();
-            match dedupe.claim(&key, Instant::now()) {
-                Claim::First { generation } => {
+            match store.claim(&key).await {
+                Ok(Claim::First { token }) => {
                     claim = Some(Pending {
-                        dedupe,
+                        store: store.clone(),
                         key,
-                        generation,
+                        token,
                         settled: false,
                     });
                 }
-                Claim::Seen => {
+                Ok(Claim::Seen) => {
                     tracing::debug!(%message_id, "acknowledged a repeated webhook");
                     return StatusCode::OK.into_response();
                 }
-                Claim::InProgress => {
+                Ok(Claim::InProgress) => {
                     tracing::debug!(%message_id, "a repeated webhook arrived while the first is handled");
-                    return (
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        [(header::RETRY_AFTER, "30")],
-                        "this event is being handled; send it again later",
-                    )
-                        .into_response();
+                    return later("this event is being handled; send it again later");
+                }
+                Err(e) => {
+                    tracing::warn!(%message_id, error = %e, "could not tell a resend from a new webhook; Flowroute will resend");
+                    return later("this event cannot be handled now; send it again later");
                 }
             }
         }
         match (self.handler)(event).await {
             Ok(()) => {
                 if let Some(claim) = claim {
-                    claim.handled();
+                    claim.settle(true).await;
                 }
                 StatusCode::OK.into_response()
             }
             Err(e) => {
                 tracing::warn!(%message_id, error = %e, "the webhook handler failed; Flowroute will resend");
+                // Forgotten before the answer, so that a resend is handled.
+                if let Some(claim) = claim {
+                    claim.settle(false).await;
+                }
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "the event could not be handled",
@@ -300,28 +306,73 @@ impl Inner {
     }
 }
 
-/// An event being handled. Unless marked handled, it is forgotten when
-/// dropped: after an error, but also when the handler panics or the
-/// connection closes before it finishes (axum then drops the future), so that
-/// Flowroute's resend is handled rather than taken for a repeat.
-struct Pending<'a> {
-    dedupe: &'a Dedupe,
+/// 503 with Flowroute's own resend interval.
+fn later(reason: &'static str) -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "30")],
+        reason,
+    )
+        .into_response()
+}
+
+/// An event being handled. Unless settled, it is forgotten when dropped:
+/// when the handler panics or the connection closes before it finishes
+/// (axum then drops the future), so that Flowroute's resend is handled
+/// rather than taken for a repeat.
+struct Pending {
+    store: Arc<dyn DedupeStore>,
     key: DedupeKey,
-    generation: u64,
+    token: ClaimToken,
     settled: bool,
 }
 
-impl Pending<'_> {
-    fn handled(mut self) {
-        self.dedupe.settle(&self.key, self.generation, true);
+impl Pending {
+    /// Settles, in a task of its own when the store does not answer at once:
+    /// the task ends even if this request is dropped meanwhile, since a
+    /// success left unrecorded would be handled again.
+    async fn settle(mut self, handled: bool) {
         self.settled = true;
+        let mut settling = self.store.settle(&self.key, self.token, handled);
+        let settled = match (&mut settling).now_or_never() {
+            Some(settled) => settled,
+            None => match tokio::spawn(settling).await {
+                Ok(settled) => settled,
+                Err(e) => {
+                    tracing::warn!(error = %e, handled, "recording a webhook's outcome failed");
+                    return;
+                }
+            },
+        };
+        if let Err(e) = settled {
+            tracing::warn!(error = %e, handled, "could not record a webhook's outcome");
+        }
     }
 }
 
-impl Drop for Pending<'_> {
+impl Drop for Pending {
     fn drop(&mut self) {
-        if !self.settled {
-            self.dedupe.settle(&self.key, self.generation, false);
+        if self.settled {
+            return;
+        }
+        let mut settling = self.store.settle(&self.key, self.token, false);
+        let forgotten = match (&mut settling).now_or_never() {
+            Some(forgotten) => forgotten,
+            None => {
+                // Outside a runtime the claim stays until a shared store's
+                // lease ends it.
+                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                    runtime.spawn(async move {
+                        if let Err(e) = settling.await {
+                            tracing::warn!(error = %e, "could not forget an unhandled webhook");
+                        }
+                    });
+                }
+                return;
+            }
+        };
+        if let Err(e) = forgotten {
+            tracing::warn!(error = %e, "could not forget an unhandled webhook");
         }
     }
 }
