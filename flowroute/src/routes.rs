@@ -92,13 +92,7 @@ impl NewRoute {
 
     /// Calls are forwarded to another phone number over the PSTN.
     pub fn number(number: impl IntoChecked<PhoneNumber>, alias: impl Into<String>) -> Self {
-        let documented = number.into_checked().and_then(|n| {
-            n.north_american(
-                "route value",
-                "Flowroute documents number routes as 11-digit North American numbers",
-            )
-        });
-        match documented {
+        match number.into_checked().and_then(number_route) {
             Ok(number) => Self::new(RouteType::Number, number.to_string(), alias),
             Err(refused) => {
                 let mut route = Self::new(RouteType::Number, String::new(), alias);
@@ -138,26 +132,28 @@ impl NewRoute {
                 "is empty; Flowroute requires a unique name for each route",
             ));
         }
-        match self.route_type {
-            // Checked when the route was made: it came from a `PhoneNumber`.
-            RouteType::Number => Ok(()),
-            _ => validate_value(&self.route_type, &self.value),
-        }
+        checked_value(&self.route_type, &self.value).map(|_| ())
     }
 }
 
-/// Checks a route value against the documented format of its type. Weights
-/// (`;weight=N`) and transports (`;transport=tls`) may follow host and uri values.
-fn validate_value(route_type: &RouteType, value: &str) -> Result<(), Error> {
+/// The number a number route forwards to: Flowroute documents only
+/// 11-digit North American ones.
+fn number_route(number: PhoneNumber) -> Result<PhoneNumber, Error> {
+    number.north_american(
+        "route value",
+        "Flowroute documents number routes as 11-digit North American numbers",
+    )
+}
+
+/// Checks a route value against the documented format of its type, and
+/// returns it as it goes on the wire: a number as Flowroute writes it,
+/// whatever form it was typed in. Weights (`;weight=N`) and transports
+/// (`;transport=tls`) may follow host and uri values.
+fn checked_value(route_type: &RouteType, value: &str) -> Result<String, Error> {
     let invalid = |why: String| Err(Error::invalid_input("route value", why));
     if *route_type == RouteType::Number {
         // Spaces and dashes are how people write numbers; the parse drops them.
-        return PhoneNumber::parse_field(value, "route value")?
-            .north_american(
-                "route value",
-                "Flowroute documents number routes as 11-digit North American numbers",
-            )
-            .map(|_| ());
+        return Ok(number_route(PhoneNumber::parse_field(value, "route value")?)?.to_string());
     }
     if value.trim().is_empty() {
         return invalid("is empty".into());
@@ -187,14 +183,14 @@ fn validate_value(route_type: &RouteType, value: &str) -> Result<(), Error> {
             {
                 return invalid(format!("`{value}` has port `{port}`, which is not 0–65535"));
             }
-            Ok(())
+            Ok(value.to_string())
         }
         RouteType::Uri => {
             let rest = head
                 .strip_prefix("sip:")
                 .or_else(|| head.strip_prefix("sips:"));
             match rest {
-                Some(r) if !r.is_empty() => Ok(()),
+                Some(r) if !r.is_empty() => Ok(value.to_string()),
                 _ => invalid(format!(
                     "`{value}` is not a SIP URI (sip:user@domain or sips:…)"
                 )),
@@ -205,7 +201,7 @@ fn validate_value(route_type: &RouteType, value: &str) -> Result<(), Error> {
                 .into(),
         ),
         // A type this SDK does not know: the server is the judge.
-        _ => Ok(()),
+        _ => Ok(value.to_string()),
     }
 }
 
@@ -256,11 +252,7 @@ impl UpdateRoute {
     async fn send(mut self) -> Result<Route, Error> {
         let id = self.id?;
         if let (Some(t), Some(v)) = (&self.route_type, &self.value) {
-            validate_value(t, v)?;
-            // A number goes out as Flowroute writes it, whatever form it was typed in.
-            if *t == RouteType::Number {
-                self.value = Some(PhoneNumber::parse_field(v, "route value")?.to_string());
-            }
+            self.value = Some(checked_value(t, v)?);
         }
         if self.alias.as_deref().is_some_and(|a| a.trim().is_empty()) {
             return Err(Error::invalid_input("alias", "is empty"));
@@ -551,7 +543,7 @@ mod tests {
             (RouteType::Uri, "sips:securecall@securedserver.com"),
         ];
         for (t, v) in ok {
-            assert!(validate_value(&t, v).is_ok(), "{t} {v}");
+            assert!(checked_value(&t, v).is_ok(), "{t} {v}");
         }
         let bad = [
             (RouteType::Host, "", "is empty"),
@@ -563,7 +555,7 @@ mod tests {
             (RouteType::SipReg, "x", "built in"),
         ];
         for (t, v, why) in bad {
-            let e = validate_value(&t, v).unwrap_err().to_string();
+            let e = checked_value(&t, v).unwrap_err().to_string();
             assert!(e.contains(why), "{t} {v}: {e}");
         }
     }

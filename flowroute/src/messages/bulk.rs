@@ -142,32 +142,27 @@ impl<K: Send + 'static> SendAll<K> {
         self.progress.clone()
     }
 
-    fn start(&mut self) -> &mut BoxStream<'static, SendOutcome<K>> {
-        let input = self.input.take();
-        let (messages, progress, concurrency) = (
-            self.messages.clone(),
-            self.progress.clone(),
-            self.concurrency,
-        );
-        self.outcomes.get_or_insert_with(|| {
-            let gate = progress.clone();
-            input
-                .unwrap_or_else(|| stream::empty().boxed())
-                // Checked as each message is taken, so that after `stop` no
-                // further one starts.
-                .take_while(move |_| std::future::ready(!gate.is_stopped()))
-                .map(move |(key, message)| {
-                    let (messages, progress) = (messages.clone(), progress.clone());
-                    progress.0.started.fetch_add(1, Ordering::Relaxed);
-                    async move {
-                        let result = messages.send(message).await;
-                        progress.record(&result);
-                        SendOutcome { key, result }
-                    }
-                })
-                .buffer_unordered(concurrency)
-                .boxed()
-        })
+    /// The outcome stream, built on the first poll with the settings of then.
+    fn start(&mut self) -> BoxStream<'static, SendOutcome<K>> {
+        let (messages, progress) = (self.messages.clone(), self.progress.clone());
+        let gate = progress.clone();
+        self.input
+            .take()
+            .unwrap_or_else(|| stream::empty().boxed())
+            // Checked as each message is taken, so that after `stop` no
+            // further one starts.
+            .take_while(move |_| std::future::ready(!gate.is_stopped()))
+            .map(move |(key, message)| {
+                let (messages, progress) = (messages.clone(), progress.clone());
+                progress.0.started.fetch_add(1, Ordering::Relaxed);
+                async move {
+                    let result = messages.send(message).await;
+                    progress.record(&result);
+                    SendOutcome { key, result }
+                }
+            })
+            .buffer_unordered(self.concurrency)
+            .boxed()
     }
 }
 
@@ -175,7 +170,10 @@ impl<K: Send + 'static> Stream for SendAll<K> {
     type Item = SendOutcome<K>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.start().poll_next_unpin(cx)
+        let mut outcomes = self.outcomes.take().unwrap_or_else(|| self.start());
+        let next = outcomes.poll_next_unpin(cx);
+        self.outcomes = Some(outcomes);
+        next
     }
 }
 

@@ -118,17 +118,7 @@ async fn the_flows_together_exercise_every_operation_of_the_spec() {
             env.sim.reset();
         )+};
     }
-    run!(
-        crate::numbers::numbers_flow,
-        crate::routes::routes_flow,
-        crate::messaging::messaging_flow,
-        crate::messaging::callback_urls_flow,
-        crate::messaging_v2_2::messaging_v2_2_flow,
-        crate::e911::e911_flow,
-        crate::cnam::cnam_flow,
-        crate::cdrs::cdr_flow,
-        crate::porting::porting_flow
-    );
+    every_flow!(run);
 
     assert_eq!(OPERATIONS.len(), 54, "the spec's operations");
     let mut answered: BTreeMap<&str, BTreeSet<u16>> = BTreeMap::new();

@@ -12,6 +12,24 @@
 
 mod support;
 
+/// Calls the macro `$run` with every flow, in order: the coverage and the
+/// strict-mode runs walk the same list.
+macro_rules! every_flow {
+    ($run:ident) => {
+        $run!(
+            crate::numbers::numbers_flow,
+            crate::routes::routes_flow,
+            crate::messaging::messaging_flow,
+            crate::messaging::callback_urls_flow,
+            crate::messaging_v2_2::messaging_v2_2_flow,
+            crate::e911::e911_flow,
+            crate::cnam::cnam_flow,
+            crate::cdrs::cdr_flow,
+            crate::porting::porting_flow
+        );
+    };
+}
+
 mod cdrs;
 mod cnam;
 mod coverage;

@@ -44,17 +44,7 @@ async fn every_flow_passes_on_a_strict_simulator() {
             assert!(env.sim.is_strict(), "a reset keeps the builder's mode");
         )+};
     }
-    run!(
-        crate::numbers::numbers_flow,
-        crate::routes::routes_flow,
-        crate::messaging::messaging_flow,
-        crate::messaging::callback_urls_flow,
-        crate::messaging_v2_2::messaging_v2_2_flow,
-        crate::e911::e911_flow,
-        crate::cnam::cnam_flow,
-        crate::cdrs::cdr_flow,
-        crate::porting::porting_flow
-    );
+    every_flow!(run);
 }
 
 #[tokio::test]
