@@ -1,38 +1,9 @@
 //! A CDR export's calls written back out as CSV, in the columns and formats
 //! of Flowroute's own file, whatever the SDK read them from.
 
-use flowroute::cdrs::CdrRecord;
+use flowroute::cdrs::{COLUMNS, CdrRecord};
 use flowroute::chrono::{DateTime, Utc};
 use std::time::Duration;
-
-/// The documented columns, in the file's order.
-const COLUMNS: [&str; 25] = [
-    "direction",
-    "start_time",
-    "end_time",
-    "destination",
-    "number_alias",
-    "callerid",
-    "total_cost",
-    "destination_name",
-    "callerid_country",
-    "line_information",
-    "result",
-    "call_fail_sip_code",
-    "call_fail_reason",
-    "duration",
-    "billed_duration",
-    "rate",
-    "first_increment",
-    "subsequent_increment",
-    "cost_subtotal",
-    "connect_fee",
-    "usf_fee",
-    "ccrf",
-    "cnam_lookup_fee",
-    "custom_x_tag",
-    "customer_ip",
-];
 
 /// The header: the documented columns, then those the first record had
 /// that this version does not know.

@@ -46,7 +46,7 @@ use std::{net::IpAddr, time::Duration};
 pub(crate) use download::decode_all;
 pub use flowroute_raw::open_enums::CdrExportStatus;
 pub(crate) use records::DOWNLOAD;
-pub use records::{CallDirection, CdrRecord};
+pub use records::{COLUMNS, CallDirection, CdrRecord};
 
 /// A CDR export: the job Flowroute runs, and once `completed`, where to get
 /// its file and what the exported calls cost.

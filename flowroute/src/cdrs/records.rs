@@ -135,6 +135,36 @@ impl<'de> Deserialize<'de> for CallDirection {
     }
 }
 
+/// The columns of a CDR export file Flowroute documents, in the file's order
+/// (names as its header writes them).
+pub const COLUMNS: [&str; 25] = [
+    "direction",
+    "start_time",
+    "end_time",
+    "destination",
+    "number_alias",
+    "callerid",
+    "total_cost",
+    "destination_name",
+    "callerid_country",
+    "line_information",
+    "result",
+    "call_fail_sip_code",
+    "call_fail_reason",
+    "duration",
+    "billed_duration",
+    "rate",
+    "first_increment",
+    "subsequent_increment",
+    "cost_subtotal",
+    "connect_fee",
+    "usf_fee",
+    "ccrf",
+    "cnam_lookup_fee",
+    "custom_x_tag",
+    "customer_ip",
+];
+
 /// The documented columns, in the file's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Known {
@@ -166,36 +196,43 @@ pub(super) enum Known {
 }
 
 impl Known {
-    pub(super) fn from_header(name: &str) -> Option<Known> {
+    /// Every column, in [`COLUMNS`]' order.
+    const ALL: [Known; 25] = {
         use Known::*;
-        Some(match name.to_ascii_lowercase().as_str() {
-            "direction" => Direction,
-            "start_time" => StartTime,
-            "end_time" => EndTime,
-            "destination" => Destination,
-            "number_alias" => NumberAlias,
-            "callerid" => Callerid,
-            "total_cost" => TotalCost,
-            "destination_name" => DestinationName,
-            "callerid_country" => CalleridCountry,
-            "line_information" => LineInformation,
-            "result" => Result,
-            "call_fail_sip_code" => CallFailSipCode,
-            "call_fail_reason" => CallFailReason,
-            "duration" => Duration,
-            "billed_duration" => BilledDuration,
-            "rate" => Rate,
-            "first_increment" => FirstIncrement,
-            "subsequent_increment" => SubsequentIncrement,
-            "cost_subtotal" => CostSubtotal,
-            "connect_fee" => ConnectFee,
-            "usf_fee" => UsfFee,
-            "ccrf" => Ccrf,
-            "cnam_lookup_fee" => CnamLookupFee,
-            "custom_x_tag" => CustomXTag,
-            "customer_ip" => CustomerIp,
-            _ => return None,
-        })
+        [
+            Direction,
+            StartTime,
+            EndTime,
+            Destination,
+            NumberAlias,
+            Callerid,
+            TotalCost,
+            DestinationName,
+            CalleridCountry,
+            LineInformation,
+            Result,
+            CallFailSipCode,
+            CallFailReason,
+            Duration,
+            BilledDuration,
+            Rate,
+            FirstIncrement,
+            SubsequentIncrement,
+            CostSubtotal,
+            ConnectFee,
+            UsfFee,
+            Ccrf,
+            CnamLookupFee,
+            CustomXTag,
+            CustomerIp,
+        ]
+    };
+
+    pub(super) fn from_header(name: &str) -> Option<Known> {
+        COLUMNS
+            .iter()
+            .position(|column| column.eq_ignore_ascii_case(name))
+            .map(|i| Known::ALL[i])
     }
 
     /// Stores one non-empty cell, or says why it does not fit the column.
